@@ -1,0 +1,82 @@
+"""File handling for the CLI: reading inputs, atomic outputs, '-' for stdin/stdout."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from nvc.errors import CodecError
+
+STDIO = "-"
+
+
+class UsageError(ValueError):
+    """A problem with the files named on the command line."""
+
+
+def read_input(name: str) -> bytes:
+    """The bytes of a file, or of stdin for '-'."""
+    if name == STDIO:
+        return sys.stdin.buffer.read()
+    path = Path(name)
+    if not path.exists():
+        raise UsageError(f"no such file: {name}")
+    if path.is_dir():
+        raise UsageError(f"is a directory, not a file: {name}")
+    return path.read_bytes()
+
+
+def open_image(data: bytes, name: str) -> Image.Image:
+    """Decode image file bytes with Pillow; UsageError if it is not an image Pillow reads."""
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise UsageError(f"cannot read {name}: not a supported image file ({error})") from None
+    except Image.DecompressionBombError as error:
+        raise CodecError(f"{name}: {error}") from None
+    return image
+
+
+def image_format_for(name: str) -> str:
+    """Pillow's format name for an output path's extension (PNG for stdout)."""
+    if name == STDIO:
+        return "PNG"
+    extension = Path(name).suffix.lower()
+    formats = Image.registered_extensions()
+    if extension not in formats:
+        raise UsageError(f"unsupported output image format '{extension or name}' (use .png, .jpg, .webp, ...)")
+    return formats[extension]
+
+
+def write_output(name: str, data: bytes) -> None:
+    """Write bytes to a file atomically (temp file then rename), or to stdout for '-'."""
+    if name == STDIO:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    path = Path(name)
+    if path.is_dir():
+        raise UsageError(f"output is a directory: {name}")
+    if not path.parent.exists():
+        raise UsageError(f"output folder does not exist: {path.parent}")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def encode_image_file(image: Image.Image, image_format: str) -> bytes:
+    """An image serialised in the given Pillow format."""
+    buffer = io.BytesIO()
+    image.save(buffer, format=image_format)
+    return buffer.getvalue()

@@ -1,0 +1,107 @@
+"""The ``nvc`` command line: a thin layer over the library; errors become one line."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from bitstream import FormatError, read_container
+from cli.files import UsageError, encode_image_file, image_format_for, open_image, read_input, write_output
+from nvc.errors import CodecError
+from nvc.registry import DEFAULT_MODEL, model_entries
+
+EXIT_ERROR = 1
+
+
+def reports_errors(command):
+    """Turn expected failures into 'nvc: error: ...' on stderr and a non-zero exit."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except FormatError as error:
+            fail(f"invalid nvc stream: {error}")
+        except (CodecError, UsageError) as error:
+            fail(str(error))
+        except OSError as error:
+            fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+        except KeyboardInterrupt:
+            fail("interrupted")
+
+    return wrapper
+
+
+def fail(message: str) -> None:
+    """Print a one-line error and exit."""
+    click.echo(f"nvc: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """nvc: learned image compression."""
+
+
+@main.command()
+@click.argument("source")
+@click.argument("destination")
+@click.option("--quality", "-q", type=int, default=4, show_default=True, help="quality level (1 = smallest)")
+@click.option("--model", "-m", default=DEFAULT_MODEL, show_default=True, help="model name (see 'nvc models')")
+@reports_errors
+def compress(source: str, destination: str, quality: int, model: str) -> None:
+    """Compress image SOURCE into DESTINATION (.nvc); '-' means stdin/stdout."""
+    import nvc
+
+    image = open_image(read_input(source), source)
+    write_output(destination, nvc.encode(image, quality=quality, model=model))
+
+
+@main.command()
+@click.argument("source")
+@click.argument("destination")
+@reports_errors
+def decompress(source: str, destination: str) -> None:
+    """Decompress SOURCE (.nvc) into an image; the format follows DESTINATION's extension."""
+    from nvc.codec import decode_stream
+    from nvc.pixels import to_image
+
+    image_format = image_format_for(destination)
+    pixels, header = decode_stream(read_input(source))
+    write_output(destination, encode_image_file(to_image(pixels, header.channels), image_format))
+
+
+@main.command()
+@click.argument("source")
+@reports_errors
+def info(source: str) -> None:
+    """Show the header fields, chunk sizes and bits per pixel of an nvc stream."""
+    data = read_input(source)
+    container = read_container(data)
+    header = container.header
+    pixels = header.width * header.height
+    click.echo(f"format version: {container.version[0]}.{container.version[1]}")
+    click.echo(f"model:          {header.model}")
+    click.echo(f"weights sha256: {header.weights_digest.hex()}")
+    click.echo(f"size:           {header.width}x{header.height}")
+    click.echo(f"channels:       {header.channels}")
+    click.echo(f"bit depth:      {header.bit_depth}")
+    click.echo(f"quality:        {header.quality}")
+    click.echo(f"bytes:          {len(data)}")
+    click.echo(f"bpp:            {len(data) * 8 / pixels:.4f}")
+    click.echo("chunks:")
+    for chunk_type, size in container.chunk_sizes():
+        click.echo(f"  {chunk_type}  {size:>10} bytes")
+
+
+@main.command()
+def models() -> None:
+    """List the models this installation can code with."""
+    for entry in model_entries():
+        qualities = entry.qualities
+        click.echo(
+            f"{entry.name}  version {entry.version}  quality {qualities.start}-{qualities.stop - 1}  "
+            f"weights {entry.sha256[:12]}  {entry.description}"
+        )

@@ -1,0 +1,52 @@
+"""Gaussian-conditional coding of integer symbols whose scales are fixed table indices.
+
+The scale of every symbol is first mapped to an index into ``SCALE_TABLE``; only that
+index (an integer both sides compute identically) selects the distribution, so the
+coder never sees a float computed by the network. Means are handled by the caller:
+symbols are ``round(y - mean)``, coded as zero-mean quantized Gaussians.
+"""
+
+from __future__ import annotations
+
+import constriction
+import numpy as np
+
+from entropy.coder import EntropyDecodeError, finish, new_decoder, new_encoder
+
+SCALE_BOUND = 0.11  # smallest scale the model may use (matches the training lower bound)
+SCALE_TABLE_LARGEST = 256.0
+SCALE_TABLE_SIZE = 64
+SCALE_TABLE = np.exp(np.linspace(np.log(SCALE_BOUND), np.log(SCALE_TABLE_LARGEST), SCALE_TABLE_SIZE))
+
+# Symbols are clipped to +-SYMBOL_LIMIT. Each of the 2*limit+1 symbols keeps a minimum
+# probability in the leaky quantizer, so a wider range costs rate; 2047 costs < 0.001 bpp
+# and is never reached by the trained models.
+SYMBOL_LIMIT = 2047
+_MODEL = constriction.stream.model.QuantizedGaussian(-SYMBOL_LIMIT, SYMBOL_LIMIT)
+
+
+def scale_indices(scales: np.ndarray) -> np.ndarray:
+    """Index of the smallest table scale >= each scale (clamped to the table), as int32."""
+    indices = np.searchsorted(SCALE_TABLE, np.asarray(scales, dtype=np.float64), side="left")
+    return np.minimum(indices, SCALE_TABLE_SIZE - 1).astype(np.int32)
+
+
+def encode_gaussian(symbols: np.ndarray, indices: np.ndarray) -> bytes:
+    """Code integer symbols, each with the zero-mean Gaussian of its scale index."""
+    symbols = np.clip(np.asarray(symbols).ravel(), -SYMBOL_LIMIT, SYMBOL_LIMIT).astype(np.int32)
+    stds = SCALE_TABLE[np.asarray(indices).ravel()]
+    if symbols.shape != stds.shape:
+        raise ValueError("symbols and scale indices differ in size")
+    encoder = new_encoder()
+    encoder.encode(symbols, _MODEL, np.zeros_like(stds), stds)
+    return finish(encoder)
+
+
+def decode_gaussian(data: bytes, indices: np.ndarray) -> np.ndarray:
+    """Inverse of ``encode_gaussian``: int32 symbols, one per scale index (flattened)."""
+    stds = SCALE_TABLE[np.asarray(indices).ravel()]
+    decoder = new_decoder(data)
+    try:
+        return decoder.decode(_MODEL, np.zeros_like(stds), stds).astype(np.int32)
+    except (ValueError, RuntimeError) as error:
+        raise EntropyDecodeError(f"Gaussian stream cannot be decoded: {error}") from error

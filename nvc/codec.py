@@ -1,0 +1,165 @@
+"""Image coding with a registered hyperprior model: pixels <-> container bytes.
+
+Stream layout (see docs/FORMAT.md): a HEAD chunk, then
+
+* ``ZLAT``: the hyper-latent z, shape (N, ceil(H/64), ceil(W/64)), each channel coded
+  with its own categorical table (``entropy.categorical``);
+* ``YLAT``: the latent y, shape (M, ceil(H/64)*4, ceil(W/64)*4), symbols round(y - mean)
+  coded with the scale-table Gaussian (``entropy.gaussian``);
+
+then DONE. All shapes follow from the width and height in HEAD.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from bitstream import Chunk, Container, FormatError, Header, read_container, write_container
+from entropy import EntropyDecodeError, decode_categorical, decode_gaussian, encode_categorical, encode_gaussian
+from nvc.entropy_parameters import (
+    HyperLatentTable,
+    gaussian_parameters,
+    hyper_latent_symbols,
+    hyper_latent_table,
+    hyper_latent_values,
+)
+from nvc.errors import CodecError, ModelMismatchError
+from nvc.hyperprior import GainedHyperprior
+from nvc.registry import ModelEntry, get_model_entry, model_entries
+from nvc.weights import file_digest, load_state_dict
+
+BIT_DEPTH = 8
+Z_CHUNK, Y_CHUNK = b"ZLAT", b"YLAT"
+Y_PER_Z = 4  # y is 4x z's resolution in each direction
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A registry entry with its network in eval mode and its z coding tables."""
+
+    entry: ModelEntry
+    network: GainedHyperprior
+    table: HyperLatentTable
+
+
+@functools.lru_cache(maxsize=8)
+def load_model(name: str) -> LoadedModel:
+    """Load (once) the weights of a registered model, checking the file's digest."""
+    entry = get_model_entry(name)
+    if not entry.weights.exists():
+        raise CodecError(f"weights of model '{name}' are missing: {entry.weights}")
+    if file_digest(entry.weights) != entry.digest:
+        raise CodecError(f"weights file of model '{name}' does not match its registered digest")
+    network = GainedHyperprior(entry.config)
+    network.load_state_dict(load_state_dict(entry.weights))
+    network.eval()
+    return LoadedModel(entry, network, hyper_latent_table(network))
+
+
+def _latent_shapes(model: LoadedModel, height: int, width: int) -> tuple[tuple, tuple]:
+    stride = GainedHyperprior.downsampling
+    z_size = (-(-height // stride), -(-width // stride))
+    config = model.entry.config
+    y_size = (z_size[0] * Y_PER_Z, z_size[1] * Y_PER_Z)
+    return (config.channels, *z_size), (config.latent_channels, *y_size)
+
+
+def _pad(x: torch.Tensor) -> torch.Tensor:
+    stride = GainedHyperprior.downsampling
+    height, width = x.shape[2:]
+    return F.pad(x, (0, -width % stride, 0, -height % stride), mode="replicate")
+
+
+@dataclass(frozen=True)
+class LatentSymbols:
+    """Everything that is entropy coded for one image, plus y's Gaussian parameters."""
+
+    z: np.ndarray  # (N, h*w) table symbols of the hyper-latent
+    y: np.ndarray  # int32 symbols round(y - mean), shape of y
+    scale_indices: np.ndarray  # int32, shape of y
+    means: torch.Tensor  # float32, shape of y (1, M, H, W)
+
+
+def _check_quality(model: LoadedModel, quality: int) -> None:
+    qualities = model.entry.qualities
+    if quality not in qualities:
+        raise CodecError(
+            f"quality {quality} is out of range for model '{model.entry.name}' "
+            f"({qualities.start}..{qualities.stop - 1})"
+        )
+
+
+@torch.no_grad()
+def analyse_pixels(model: LoadedModel, pixels: np.ndarray, quality: int) -> LatentSymbols:
+    """The symbols the encoder codes for (H, W, 3) uint8 pixels at a 1-based quality."""
+    _check_quality(model, quality)
+    x = torch.from_numpy(pixels).permute(2, 0, 1)[None].float().div(255.0)
+    y, z = model.network.analyse(_pad(x), torch.tensor([quality - 1]))
+    z_symbols = hyper_latent_symbols(z, model.table)
+    z_hat = hyper_latent_values(z_symbols, model.table, z.shape[1:])
+    parameters = gaussian_parameters(model.network, z_hat)
+    y_symbols = torch.round(y - parameters.means).numpy().astype(np.int32)
+    return LatentSymbols(z_symbols, y_symbols, parameters.indices, parameters.means)
+
+
+def encode_pixels(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> bytes:
+    """Code (H, W, 3) uint8 pixels at a 1-based quality level into a container."""
+    model = load_model(model_name)
+    symbols = analyse_pixels(model, pixels, quality)
+    height, width = pixels.shape[:2]
+    header = Header(model.entry.name, model.entry.digest, width, height, channels, BIT_DEPTH, quality)
+    chunks = [
+        Chunk(Z_CHUNK, encode_categorical(symbols.z, model.table.pmfs)),
+        Chunk(Y_CHUNK, encode_gaussian(symbols.y, symbols.scale_indices)),
+    ]
+    return write_container(header, chunks)
+
+
+def model_for_header(header: Header) -> LoadedModel:
+    """The installed model a stream was made with; ModelMismatchError if there is none."""
+    known = {entry.name: entry for entry in model_entries()}
+    entry = known.get(header.model)
+    if entry is None:
+        raise ModelMismatchError(f"stream was made with model '{header.model}', which this nvc does not have")
+    if entry.digest != header.weights_digest:
+        raise ModelMismatchError(
+            f"stream was made with other weights of model '{header.model}' "
+            f"(stream {header.weights_digest.hex()[:12]}, installed {entry.sha256[:12]})"
+        )
+    if header.quality not in entry.qualities:
+        raise FormatError(f"stream quality {header.quality} is outside model '{entry.name}' range")
+    return load_model(entry.name)
+
+
+def decode_symbols(model: LoadedModel, container: Container) -> LatentSymbols:
+    """Entropy-decode a container's latents; FormatError if a payload is damaged."""
+    header = container.header
+    z_shape, y_shape = _latent_shapes(model, header.height, header.width)
+    try:
+        z_symbols = decode_categorical(container.chunk(Z_CHUNK).data, model.table.pmfs, z_shape[1] * z_shape[2])
+        z_hat = hyper_latent_values(z_symbols, model.table, z_shape)
+        parameters = gaussian_parameters(model.network, z_hat)
+        y_symbols = decode_gaussian(container.chunk(Y_CHUNK).data, parameters.indices)
+    except EntropyDecodeError as error:
+        raise FormatError(str(error)) from error
+    y_symbols = y_symbols.reshape(parameters.indices.shape)
+    return LatentSymbols(z_symbols, y_symbols, parameters.indices, parameters.means)
+
+
+@torch.no_grad()
+def decode_stream(data: bytes) -> tuple[np.ndarray, Header]:
+    """Container bytes back to (H, W, 3) uint8 pixels and the stream's header."""
+    container = read_container(data)
+    header = container.header
+    model = model_for_header(header)
+    symbols = decode_symbols(model, container)
+    y_hat = torch.from_numpy(symbols.y.astype(np.float32)) + symbols.means
+    x_hat = model.network.synthesise(y_hat, torch.tensor([header.quality - 1]))
+    x_hat = x_hat[0, :, : header.height, : header.width].clamp(0, 1)
+    pixels = x_hat.mul(255).round().byte().permute(1, 2, 0).contiguous().numpy()
+    return pixels, header

@@ -1,0 +1,89 @@
+"""The one path from model outputs to what the entropy coder sees.
+
+Everything here runs on a single CPU thread in float32, so that the encoder and the
+decoder compute bit-identical values on the same machine whatever torch's thread
+setting: the decoder's scale indices must equal the encoder's or decoding derails.
+Making these integers identical across machines (integer hyper-synthesis) is future work
+and would be confined to this module.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+import torch
+
+from entropy import scale_indices
+from nvc.hyperprior import GainedHyperprior
+
+
+@contextmanager
+def single_thread() -> Iterator[None]:
+    """Run the enclosed torch code on one thread, restoring the setting afterwards."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+@dataclass(frozen=True)
+class HyperLatentTable:
+    """Per-channel probability tables of the factorized hyper-latent z.
+
+    Symbol ``s`` of channel ``c`` stands for ``z_hat = medians[c] + s - offsets[c]``.
+    """
+
+    pmfs: np.ndarray  # (channels, support) float64
+    offsets: np.ndarray  # (channels,) int: the table index of z_hat == median
+    medians: torch.Tensor  # (channels,) float32
+
+
+@torch.no_grad()
+def hyper_latent_table(model: GainedHyperprior) -> HyperLatentTable:
+    """Tabulate the entropy bottleneck's density at the integers of each channel's support."""
+    bottleneck = model.entropy_bottleneck
+    with single_thread():
+        medians = bottleneck.quantiles[:, 0, 1].detach().float()
+        below = torch.ceil(medians - bottleneck.quantiles[:, 0, 0]).clamp_min(0).long()
+        above = torch.ceil(bottleneck.quantiles[:, 0, 2] - medians).clamp_min(0).long()
+        support = int((below + above).max()) + 1
+        samples = torch.arange(support, dtype=torch.float32)[None, :] + (medians - below)[:, None]
+        likelihood = bottleneck._likelihood(samples[:, None, :])[0][:, 0, :].double()
+        valid = torch.arange(support)[None, :] <= (below + above)[:, None]
+        pmfs = torch.where(valid, likelihood.clamp_min(1e-12), torch.zeros_like(likelihood))
+    return HyperLatentTable(pmfs.numpy(), below.numpy(), medians)
+
+
+def hyper_latent_symbols(z: torch.Tensor, table: HyperLatentTable) -> np.ndarray:
+    """Quantize z (1, C, h, w) to table symbols (C, h*w), clipped to each channel's support."""
+    relative = torch.round(z[0] - table.medians[:, None, None]).flatten(1).long().numpy()
+    upper = np.array([np.count_nonzero(p) - 1 for p in table.pmfs])[:, None]
+    return np.clip(relative + table.offsets[:, None], 0, upper)
+
+
+def hyper_latent_values(symbols: np.ndarray, table: HyperLatentTable, shape: tuple) -> torch.Tensor:
+    """Table symbols (C, h*w) back to z_hat (1, C, h, w)."""
+    relative = torch.from_numpy((symbols - table.offsets[:, None]).astype(np.float32))
+    return (relative + table.medians[:, None]).reshape(1, *shape)
+
+
+@dataclass(frozen=True)
+class GaussianParameters:
+    """Scale-table indices and means of y's conditional Gaussians."""
+
+    indices: np.ndarray  # int32, shape of y
+    means: torch.Tensor  # float32, shape of y
+
+
+@torch.no_grad()
+def gaussian_parameters(model: GainedHyperprior, z_hat: torch.Tensor) -> GaussianParameters:
+    """Hyper-synthesis of the decoded z_hat, then scales mapped to table indices."""
+    with single_thread():
+        scales, means = model.hyper_synthesis(z_hat.float())
+        indices = scale_indices(scales.float().numpy())
+    return GaussianParameters(indices, means.float())

@@ -1,0 +1,11 @@
+"""Exceptions of the codec layer (the container's own error is ``bitstream.FormatError``)."""
+
+from bitstream import FormatError
+
+
+class CodecError(ValueError):
+    """A request the codec cannot serve: unknown model, quality out of range, bad image."""
+
+
+class ModelMismatchError(FormatError):
+    """A stream names a model, or weights, that this installation does not have."""

@@ -1,0 +1,68 @@
+"""The one list of models nvc can code with: name, version, weights file and digest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nvc.errors import CodecError
+from nvc.hyperprior import HyperpriorConfig
+
+WEIGHTS_DIR = Path(__file__).parent / "weights"
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """A shipped (or test-registered) model and the exact weights it uses."""
+
+    name: str
+    version: str
+    weights: Path
+    sha256: str  # hex digest of the weights file; streams carry it and decoders check it
+    config: HyperpriorConfig = field(default_factory=HyperpriorConfig)
+    description: str = ""
+
+    @property
+    def qualities(self) -> range:
+        """User-facing quality levels, 1-based."""
+        return range(1, self.config.quality_levels + 1)
+
+    @property
+    def digest(self) -> bytes:
+        """The weights digest as bytes, as written into stream headers."""
+        return bytes.fromhex(self.sha256)
+
+
+_MODELS: dict[str, ModelEntry] = {}
+
+
+def register_model(entry: ModelEntry) -> None:
+    """Add (or replace) a model under its name."""
+    _MODELS[entry.name] = entry
+
+
+def get_model_entry(name: str) -> ModelEntry:
+    """The entry registered under ``name``; CodecError naming the known ones otherwise."""
+    try:
+        return _MODELS[name]
+    except KeyError:
+        raise CodecError(f"unknown model '{name}' (available: {', '.join(sorted(_MODELS))})") from None
+
+
+def model_entries() -> list[ModelEntry]:
+    """All registered models, by name."""
+    return [_MODELS[name] for name in sorted(_MODELS)]
+
+
+DEFAULT_MODEL = "hyperprior"
+
+register_model(
+    ModelEntry(
+        name=DEFAULT_MODEL,
+        version="1.0",
+        weights=WEIGHTS_DIR / "hyperprior.safetensors",
+        sha256="0" * 64,  # set by training/export.py when the shipped weights are written
+        config=HyperpriorConfig(),
+        description="gained mean-scale hyperprior (N=128, M=192), one set of weights for quality 1-8",
+    )
+)

@@ -1,0 +1,74 @@
+"""Round trips through write_container / read_container."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bitstream import (
+    FORMAT_VERSION,
+    META,
+    SIGNATURE,
+    YLAT,
+    ZLAT,
+    Chunk,
+    Container,
+    FormatError,
+    read_container,
+    write_container,
+)
+from bitstream.framing import PRELUDE_SIZE
+
+
+def test_round_trip(header, payload, stream):
+    container = read_container(stream)
+    assert container.header == header
+    assert container.chunks == payload
+    assert container.version == FORMAT_VERSION
+    assert container.chunk(ZLAT).data == b"\x01\x02\x03"
+    assert container.chunk(YLAT).data == bytes(range(20))
+
+
+def test_stream_starts_with_signature_and_version(stream):
+    assert stream[: len(SIGNATURE)] == SIGNATURE == b"\x8bNVC\r\n\x1a\n"
+    assert tuple(stream[len(SIGNATURE) : PRELUDE_SIZE]) == (1, 0)
+
+
+def test_round_trip_without_payload_and_with_meta(header):
+    meta = Chunk(META, "encoder=nvc 0.1.0".encode())
+    for chunks in ([], [meta]):
+        assert read_container(write_container(header, chunks)).chunks == chunks
+
+
+def test_non_ascii_model_name_round_trips(header):
+    named = dataclasses.replace(header, model="modèle-ü")
+    assert read_container(write_container(named, [])).header.model == "modèle-ü"
+
+
+def test_accepts_bytearray_and_memoryview(stream):
+    assert read_container(bytearray(stream)) == read_container(memoryview(stream)) == read_container(stream)
+
+
+def test_chunk_sizes_cover_the_whole_file(stream):
+    sizes = read_container(stream).chunk_sizes()
+    assert [name for name, _ in sizes] == ["HEAD", "ZLAT", "YLAT", "DONE"]
+    assert sizes[1:] == [("ZLAT", 15), ("YLAT", 32), ("DONE", 12)]
+    assert PRELUDE_SIZE + sum(size for _, size in sizes) == len(stream)
+
+
+def test_chunk_sizes_of_hand_built_container(header, payload, stream):
+    assert Container(header, payload).chunk_sizes() == read_container(stream).chunk_sizes()
+
+
+def test_chunk_lookup_missing_or_repeated(header):
+    container = read_container(write_container(header, [Chunk(YLAT, b"a"), Chunk(YLAT, b"b")]))
+    with pytest.raises(FormatError, match="missing ZLAT chunk"):
+        container.chunk(ZLAT)
+    with pytest.raises(FormatError, match="expected one YLAT chunk, found 2"):
+        container.chunk(YLAT)
+
+
+def test_chunk_criticality():
+    assert Chunk(ZLAT, b"").critical
+    assert not Chunk(META, b"").critical

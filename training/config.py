@@ -1,0 +1,57 @@
+"""Training configuration: defaults in a dataclass, overridden by small TOML files."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+
+from nvc.hyperprior import HyperpriorConfig
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything one training run needs; ``load_config`` fills it from a TOML file."""
+
+    name: str = "hyperprior"
+    model: HyperpriorConfig = field(default_factory=HyperpriorConfig)
+    data_dir: str = "../shared/data/train"
+    validation_every_nth_image: int = 50  # held-out slice of the training folder, never Kodak
+    crop: int = 128
+    batch_size: int = 16
+    learning_rate: float = 1e-4
+    auxiliary_learning_rate: float = 1e-3
+    final_learning_rate_fraction: float = 0.1  # cosine decay to this over total_steps
+    total_steps: int = 20000
+    gradient_clip: float = 1.0
+    log_every: int = 50
+    validate_every: int = 500
+    checkpoint_every: int = 200
+    seed: int = 0
+    bf16: bool = True  # autocast the transforms; entropy models always run in fp32
+    channels_last: bool = True
+    max_images: int = 0  # 0: all; small numbers are for smoke tests
+
+    def to_dict(self) -> dict:
+        """Plain dict, for checkpoints and manifests."""
+        return asdict(self)
+
+
+def config_from_dict(values: dict) -> TrainConfig:
+    """Build a config from a (possibly partial) dict, rejecting unknown keys."""
+    known = {f.name for f in fields(TrainConfig)}
+    unknown = set(values) - known
+    if unknown:
+        raise ValueError(f"unknown training config keys: {sorted(unknown)}")
+    values = dict(values)
+    model_values = values.pop("model", {})
+    model = replace(HyperpriorConfig(), **model_values)
+    return replace(TrainConfig(), model=model, **values)
+
+
+def load_config(path: str | Path, overrides: dict | None = None) -> TrainConfig:
+    """Read a TOML config file; its keys override the defaults, then ``overrides`` apply."""
+    with open(path, "rb") as handle:
+        values = tomllib.load(handle)
+    values.update(overrides or {})
+    return config_from_dict(values)

@@ -1,0 +1,202 @@
+"""The training loop: rate-distortion training of the gained hyperprior, resumable in chunks."""
+
+from __future__ import annotations
+
+import csv
+import math
+import platform
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from nvc.hyperprior import GainedHyperprior
+from training.config import TrainConfig
+from training.data import ImageBank, list_images, split_files
+
+CHECKPOINT_NAME = "checkpoint.pt"
+
+
+@dataclass
+class StepResult:
+    """Scalars of one training step (means over the batch)."""
+
+    loss: float
+    bpp: float
+    mse: float
+    auxiliary: float
+
+
+def pick_device() -> torch.device:
+    """CUDA when present, else CPU."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def hardware_description(device: torch.device) -> str:
+    """One line naming the hardware a run used."""
+    if device.type == "cuda":
+        return f"{torch.cuda.get_device_name(device)} (torch {torch.__version__})"
+    return f"{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads (torch {torch.__version__})"
+
+
+def rate_distortion(model: GainedHyperprior, x: torch.Tensor, quality: torch.Tensor) -> tuple:
+    """Per-sample (bpp, mse on the 0..1 scale) and the reconstruction."""
+    out = model(x, quality)
+    pixels = x.shape[2] * x.shape[3]
+    bits = sum(l.clamp_min(1e-9).log2().neg().flatten(1).sum(1) for l in out["likelihoods"].values())
+    mse = (out["x_hat"].float() - x).pow(2).flatten(1).mean(1)
+    return bits / pixels, mse
+
+
+def learning_rate_at(config: TrainConfig, step: int) -> float:
+    """Cosine decay from the base rate to ``final_learning_rate_fraction`` of it."""
+    progress = min(step / max(config.total_steps, 1), 1.0)
+    floor = config.final_learning_rate_fraction
+    return config.learning_rate * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+class Trainer:
+    """Owns the model, optimizers, data and run folder of one training run."""
+
+    def __init__(self, config: TrainConfig, run_dir: Path, device: torch.device):
+        self.config, self.run_dir, self.device = config, run_dir, device
+        run_dir.mkdir(parents=True, exist_ok=True)
+        torch.manual_seed(config.seed)
+        self.model = GainedHyperprior(config.model).to(device)
+        if config.channels_last:
+            self.model = self.model.to(memory_format=torch.channels_last)
+        auxiliary = [p for n, p in self.model.named_parameters() if n.endswith("quantiles")]
+        main = [p for n, p in self.model.named_parameters() if not n.endswith("quantiles")]
+        self.optimizer = torch.optim.Adam(main, lr=config.learning_rate)
+        self.auxiliary_optimizer = torch.optim.Adam(auxiliary, lr=config.auxiliary_learning_rate)
+        self.generator = torch.Generator().manual_seed(config.seed)
+        self.step = 0
+        self.seconds = 0.0  # training wall time accumulated over all chunks
+        files = list_images(config.data_dir)
+        if config.max_images:
+            files = files[: config.max_images]
+        train_files, validation_files = split_files(files, config.validation_every_nth_image)
+        self.train_files, self.validation_files = train_files, validation_files
+        self.train_data = ImageBank(train_files, device)
+        self.validation_data = ImageBank(validation_files, device)
+
+    # -- state ---------------------------------------------------------------------------
+    def load_weights(self, state: dict) -> None:
+        """Start from given model weights (e.g. the shipped ones), keeping optimizer state fresh."""
+        self.model.load_state_dict(state)
+
+    def save_checkpoint(self) -> Path:
+        """Write model, optimizers and RNG state atomically; returns the path."""
+        path = self.run_dir / CHECKPOINT_NAME
+        state = {
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "auxiliary_optimizer": self.auxiliary_optimizer.state_dict(),
+            "generator": self.generator.get_state(),
+            "step": self.step,
+            "seconds": self.seconds,
+            "config": self.config.to_dict(),
+            "hardware": hardware_description(self.device),
+        }
+        temporary = path.with_suffix(".tmp")
+        torch.save(state, temporary)
+        temporary.replace(path)
+        return path
+
+    def resume(self) -> bool:
+        """Load the run folder's checkpoint if there is one; True when resumed."""
+        path = self.run_dir / CHECKPOINT_NAME
+        if not path.exists():
+            return False
+        state = torch.load(path, map_location=self.device, weights_only=False)
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.auxiliary_optimizer.load_state_dict(state["auxiliary_optimizer"])
+        self.generator.set_state(state["generator"])
+        self.step, self.seconds = state["step"], state["seconds"]
+        return True
+
+    # -- steps -----------------------------------------------------------------------------
+    def train_step(self) -> StepResult:
+        """One optimizer step on a batch of random crops at random quality levels."""
+        config = self.config
+        x = self.train_data.random_crops(config.batch_size, config.crop, self.generator)
+        x = x.to(self.device, non_blocking=True)
+        if config.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        levels = config.model.quality_levels
+        quality = torch.randint(levels, (config.batch_size,), generator=self.generator).to(self.device)
+        for group in self.optimizer.param_groups:
+            group["lr"] = learning_rate_at(config, self.step)
+        self.model.train()
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=config.bf16):
+            bpp, mse = rate_distortion(self.model, x, quality)
+        lambdas = self.model.lambdas[quality]
+        loss = (lambdas * 255.0**2 * mse + bpp).mean()
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), config.gradient_clip)
+        if torch.isfinite(norm):  # a rare non-finite batch is skipped rather than poisoning Adam
+            self.optimizer.step()
+        auxiliary = self.model.auxiliary_loss()
+        self.auxiliary_optimizer.zero_grad(set_to_none=True)
+        auxiliary.backward()
+        self.auxiliary_optimizer.step()
+        self.step += 1
+        return StepResult(loss.item(), bpp.mean().item(), mse.mean().item(), auxiliary.item())
+
+    @torch.no_grad()
+    def validate(self) -> list[dict]:
+        """Estimated bpp and PSNR (rounded latents) on the held-out crops, per quality level."""
+        self.model.eval()
+        x = self.validation_data.center_crops(min(256, self.config.crop * 2))
+        rows = []
+        for level in range(self.config.model.quality_levels):
+            quality = torch.full((x.shape[0],), level, device=self.device)
+            bpp, mse = rate_distortion(self.model, x, quality)
+            psnr = (-10 * torch.log10(mse.clamp_min(1e-10))).mean().item()
+            rows.append({"quality": level + 1, "bpp": bpp.mean().item(), "psnr": psnr})
+        self.model.train()
+        return rows
+
+
+def append_csv(path: Path, row: dict) -> None:
+    """Append one row to a CSV log, writing the header on first use."""
+    new = not path.exists()
+    with open(path, "a", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(row))
+        if new:
+            writer.writeheader()
+        writer.writerow(row)
+
+
+def run_training(trainer: Trainer, minutes: float | None, echo=print) -> None:
+    """Train until ``total_steps`` or the time budget, checkpointing and logging as it goes."""
+    config = trainer.config
+    deadline = time.monotonic() + minutes * 60 if minutes else math.inf
+    window: list[StepResult] = []
+    chunk_start = time.monotonic()
+    last = chunk_start
+    while trainer.step < config.total_steps and time.monotonic() < deadline:
+        window.append(trainer.train_step())
+        now = time.monotonic()
+        trainer.seconds += now - last
+        last = now
+        if trainer.step % config.log_every == 0:
+            mean = {k: sum(getattr(r, k) for r in window) / len(window) for k in StepResult.__dataclass_fields__}
+            psnr = -10 * math.log10(max(mean["mse"], 1e-10))
+            row = {"step": trainer.step, "seconds": round(trainer.seconds, 1),
+                   "lr": learning_rate_at(config, trainer.step), **mean, "psnr": psnr}
+            append_csv(trainer.run_dir / "train_log.csv", row)
+            echo(f"step {trainer.step} loss {mean['loss']:.4f} bpp {mean['bpp']:.4f} "
+                 f"psnr {psnr:.2f} aux {mean['auxiliary']:.1f} ({trainer.seconds:.0f}s)")
+            window = []
+        if trainer.step % config.validate_every == 0:
+            for row in trainer.validate():
+                append_csv(trainer.run_dir / "validation_log.csv", {"step": trainer.step, **row})
+                echo(f"  validation q{row['quality']}: bpp {row['bpp']:.4f} psnr {row['psnr']:.2f}")
+        if trainer.step % config.checkpoint_every == 0:
+            trainer.save_checkpoint()
+    trainer.save_checkpoint()
+    echo(f"stopped at step {trainer.step} after {trainer.seconds:.0f}s of training")
