@@ -1,0 +1,34 @@
+"""Shared fixtures: a tiny randomly initialised model registered under a test name."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from nvc.hyperprior import GainedHyperprior, HyperpriorConfig
+from nvc.registry import ModelEntry, register_model
+from nvc.weights import save_state_dict
+
+TINY_MODEL = "test-tiny"
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> str:
+    """Register a tiny random-weight model (fast on CPU) and return its name."""
+    torch.manual_seed(0)
+    config = HyperpriorConfig(channels=8, latent_channels=12)
+    network = GainedHyperprior(config)
+    path = tmp_path_factory.mktemp("weights") / "tiny.safetensors"
+    digest = save_state_dict(network.state_dict(), path)
+    register_model(ModelEntry(TINY_MODEL, "0", path, digest.hex(), config, "test model"))
+    return TINY_MODEL
+
+
+@pytest.fixture
+def photo_like() -> np.ndarray:
+    """A smooth 48x80 RGB test image with some texture (uint8)."""
+    rows, cols = np.mgrid[0:48, 0:80]
+    rng = np.random.default_rng(0)
+    base = np.stack([rows * 4, cols * 3, (rows + cols) * 2], axis=2) % 256
+    return np.clip(base + rng.integers(-8, 9, base.shape), 0, 255).astype(np.uint8)
