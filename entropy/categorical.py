@@ -10,7 +10,7 @@ from __future__ import annotations
 import constriction
 import numpy as np
 
-from entropy.coder import EntropyDecodeError, finish, new_decoder, new_encoder
+from entropy.coder import DECODER_FAILURES, EntropyDecodeError, finish, new_decoder, new_encoder
 
 
 def _model(pmf: np.ndarray) -> constriction.stream.model.Categorical:
@@ -34,6 +34,6 @@ def decode_categorical(data: bytes, pmfs: np.ndarray, count: int) -> np.ndarray:
     decoder = new_decoder(data)
     try:
         rows = [decoder.decode(_model(pmf), count) for pmf in pmfs]
-    except (ValueError, RuntimeError) as error:
+    except DECODER_FAILURES as error:
         raise EntropyDecodeError(f"categorical stream cannot be decoded: {error}") from error
     return np.stack(rows).astype(np.int32) if rows else np.zeros((0, count), np.int32)

@@ -12,6 +12,10 @@ class EntropyDecodeError(ValueError):
     """A coded stream cannot be decoded (wrong length, wrong size of symbol array)."""
 
 
+# What constriction raises on data that is invalid for the model (AssertionError included).
+DECODER_FAILURES = (ValueError, RuntimeError, AssertionError)
+
+
 def new_encoder() -> constriction.stream.queue.RangeEncoder:
     """A fresh range encoder (queue semantics: decode in the order of encoding)."""
     return constriction.stream.queue.RangeEncoder()

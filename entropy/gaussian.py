@@ -11,7 +11,7 @@ from __future__ import annotations
 import constriction
 import numpy as np
 
-from entropy.coder import EntropyDecodeError, finish, new_decoder, new_encoder
+from entropy.coder import DECODER_FAILURES, EntropyDecodeError, finish, new_decoder, new_encoder
 
 SCALE_BOUND = 0.11  # smallest scale the model may use (matches the training lower bound)
 SCALE_TABLE_LARGEST = 256.0
@@ -48,5 +48,5 @@ def decode_gaussian(data: bytes, indices: np.ndarray) -> np.ndarray:
     decoder = new_decoder(data)
     try:
         return decoder.decode(_MODEL, np.zeros_like(stds), stds).astype(np.int32)
-    except (ValueError, RuntimeError) as error:
+    except DECODER_FAILURES as error:
         raise EntropyDecodeError(f"Gaussian stream cannot be decoded: {error}") from error

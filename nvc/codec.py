@@ -98,7 +98,9 @@ def _check_quality(model: LoadedModel, quality: int) -> None:
 def analyse_pixels(model: LoadedModel, pixels: np.ndarray, quality: int) -> LatentSymbols:
     """The symbols the encoder codes for (H, W, 3) uint8 pixels at a 1-based quality."""
     _check_quality(model, quality)
-    x = torch.from_numpy(pixels).permute(2, 0, 1)[None].float().div(255.0)
+    # A copy: pixels may be a read-only view (np.asarray of a PIL image), for which
+    # torch.from_numpy prints a UserWarning on stderr.
+    x = torch.from_numpy(np.array(pixels, copy=True)).permute(2, 0, 1)[None].float().div(255.0)
     y, z = model.network.analyse(_pad(x), torch.tensor([quality - 1]))
     z_symbols = hyper_latent_symbols(z, model.table)
     z_hat = hyper_latent_values(z_symbols, model.table, z.shape[1:])

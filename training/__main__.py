@@ -17,8 +17,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--minutes", type=float, help="stop cleanly after this much time")
     parser.add_argument("--data-dir", help="override the config's training image folder")
     parser.add_argument("--init-from", help="start from these weights (.safetensors) if not resuming")
+    parser.add_argument("--total-steps", type=int, help="override the schedule length (e.g. to end a run sooner)")
     args = parser.parse_args(argv)
     overrides = {"data_dir": args.data_dir} if args.data_dir else {}
+    if args.total_steps:
+        overrides["total_steps"] = args.total_steps
     config = load_config(args.config, overrides)
     run_dir = Path(args.run_dir or Path("runs") / config.name)
     trainer = Trainer(config, run_dir, pick_device())
