@@ -56,7 +56,7 @@ def time_nvc(image: Image.Image, quality: int, model: str, runs: int) -> TimingR
 
 def padded_tensor(image: Image.Image, stride: int = COMPRESSAI_STRIDE) -> torch.Tensor:
     """1x3xHxW float tensor in [0, 1], zero-padded right/bottom to multiples of ``stride``."""
-    pixels = np.asarray(image.convert("RGB"))
+    pixels = np.array(image.convert("RGB"))  # a writable copy, as torch.from_numpy wants
     x = torch.from_numpy(pixels).permute(2, 0, 1)[None].float().div(255.0)
     height, width = x.shape[2:]
     return F.pad(x, (0, -width % stride, 0, -height % stride))
