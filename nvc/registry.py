@@ -59,9 +59,9 @@ DEFAULT_MODEL = "hyperprior"
 register_model(
     ModelEntry(
         name=DEFAULT_MODEL,
-        version="1.0",
+        version="1.1",
         weights=WEIGHTS_DIR / "hyperprior.safetensors",
-        sha256="c16bfea4593949158f35ac93cf6dac54611a72444f6a347f1036e03feb1c0115",  # printed by training/export.py
+        sha256="ad260ca55055b490ff94166531ed8865e10d6e8f68d9aa49587f60db2c41f207",  # printed by training/export.py
         config=HyperpriorConfig(),
         description="gained mean-scale hyperprior (N=128, M=192), one set of weights for quality 1-8",
     )
