@@ -59,9 +59,9 @@ DEFAULT_MODEL = "hyperprior"
 register_model(
     ModelEntry(
         name=DEFAULT_MODEL,
-        version="1.1",
+        version="1.2",
         weights=WEIGHTS_DIR / "hyperprior.safetensors",
-        sha256="ad260ca55055b490ff94166531ed8865e10d6e8f68d9aa49587f60db2c41f207",  # printed by training/export.py
+        sha256="0cd9e8063c6c4efc2bff0c5fd54f142a82f2536c5e2f0bcc2def719b6eb860d1",  # printed by training/export.py
         config=HyperpriorConfig(),
         description="gained mean-scale hyperprior (N=128, M=192), one set of weights for quality 1-8",
     )
