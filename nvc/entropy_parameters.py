@@ -38,9 +38,10 @@ class HyperLatentTable:
     Symbol ``s`` of channel ``c`` stands for ``z_hat = medians[c] + s - offsets[c]``.
     """
 
-    pmfs: np.ndarray  # (channels, support) float64
+    pmfs: np.ndarray  # (channels, support) float64, zero past each channel's last symbol
     offsets: np.ndarray  # (channels,) int: the table index of z_hat == median
     medians: torch.Tensor  # (channels,) float32
+    last_symbols: np.ndarray  # (channels,) int: the largest valid symbol of each channel
 
 
 @torch.no_grad()
@@ -56,14 +57,13 @@ def hyper_latent_table(model: GainedHyperprior) -> HyperLatentTable:
         likelihood = bottleneck._likelihood(samples[:, None, :])[0][:, 0, :].double()
         valid = torch.arange(support)[None, :] <= (below + above)[:, None]
         pmfs = torch.where(valid, likelihood.clamp_min(1e-12), torch.zeros_like(likelihood))
-    return HyperLatentTable(pmfs.numpy(), below.numpy(), medians)
+    return HyperLatentTable(pmfs.numpy(), below.numpy(), medians, (below + above).numpy())
 
 
 def hyper_latent_symbols(z: torch.Tensor, table: HyperLatentTable) -> np.ndarray:
     """Quantize z (1, C, h, w) to table symbols (C, h*w), clipped to each channel's support."""
     relative = torch.round(z[0] - table.medians[:, None, None]).flatten(1).long().numpy()
-    upper = np.array([np.count_nonzero(p) - 1 for p in table.pmfs])[:, None]
-    return np.clip(relative + table.offsets[:, None], 0, upper)
+    return np.clip(relative + table.offsets[:, None], 0, table.last_symbols[:, None])
 
 
 def hyper_latent_values(symbols: np.ndarray, table: HyperLatentTable, shape: tuple) -> torch.Tensor:

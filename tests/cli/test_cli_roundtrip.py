@@ -77,24 +77,24 @@ def test_decompress_format_follows_extension(tmp_path, tiny_model, photo_like, e
         assert image.size == (80, 48)
 
 
-def test_grayscale_png_round_trips_to_grayscale(tmp_path, tiny_model, photo_like):
-    source = save_png(tmp_path / "gray.png", photo_like[..., 0], "L")
-    stream, restored = tmp_path / "gray.nvc", tmp_path / "gray_out.png"
+def _opaque_rgba(rgb: np.ndarray) -> np.ndarray:
+    return np.concatenate([rgb, np.full(rgb.shape[:2] + (1,), 255, np.uint8)], axis=2)
+
+
+@pytest.mark.parametrize(
+    ("name", "pixels_of", "source_mode", "decoded_mode"),
+    [
+        ("gray", lambda rgb: rgb[..., 0], "L", "L"),  # gray round-trips to gray
+        ("opaque", _opaque_rgba, "RGBA", "RGB"),  # opaque RGBA is accepted, alpha dropped
+    ],
+)
+def test_image_modes_round_trip(tmp_path, tiny_model, photo_like, name, pixels_of, source_mode, decoded_mode):
+    source = save_png(tmp_path / f"{name}.png", pixels_of(photo_like), source_mode)
+    stream, restored = tmp_path / f"{name}.nvc", tmp_path / f"{name}_out.png"
     assert_ok(run("compress", str(source), str(stream), "--model", tiny_model))
     assert_ok(run("decompress", str(stream), str(restored)))
     with Image.open(restored) as image:
-        assert image.mode == "L"
-        assert image.size == (80, 48)
-
-
-def test_opaque_rgba_is_accepted(tmp_path, tiny_model, photo_like):
-    rgba = np.concatenate([photo_like, np.full(photo_like.shape[:2] + (1,), 255, np.uint8)], axis=2)
-    source = save_png(tmp_path / "opaque.png", rgba, "RGBA")
-    stream, restored = tmp_path / "opaque.nvc", tmp_path / "opaque_out.png"
-    assert_ok(run("compress", str(source), str(stream), "--model", tiny_model))
-    assert_ok(run("decompress", str(stream), str(restored)))
-    with Image.open(restored) as image:
-        assert image.mode == "RGB"
+        assert image.mode == decoded_mode
         assert image.size == (80, 48)
 
 
