@@ -1,41 +1,70 @@
-"""Per-image results and the CompressAI results format (codec independent)."""
+"""Per-image results, their CompressAI-format summary, and reading and writing both.
+
+A summary is ``{"name", "description", "results": {metric: [one value per setting]}}``
+(CompressAI's format, so its plotting tool reads it) plus ``settings`` and, when measured,
+``peak_memory_mib``. Rates and quality metrics are means over images, as CompressAI
+averages them; times are medians over images.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 import statistics
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
+
+from kodak_eval.errors import EvalError
+
+# Summary metric key -> ImageResult field, and how images are pooled.
+MEAN_METRICS = {"bpp": "bpp", "psnr-rgb": "psnr_rgb", "ms-ssim-rgb": "ms_ssim", "psnr-y": "psnr_y",
+                "psnr-yuv": "psnr_yuv"}
+MEDIAN_METRICS = {"encoding_time": "encode_s", "decoding_time": "decode_s"}
+PER_IMAGE_SUFFIX = ".per_image.json"
 
 
 @dataclass(frozen=True)
 class ImageResult:
-    """One image coded at one quality level."""
+    """One image coded by one codec at one setting."""
 
+    codec: str
     image: str  # file stem, e.g. "kodim01"
-    quality: int
+    setting: int
     bytes: int  # size of the stream file
     bpp: float  # 8 * bytes / (W * H)
-    psnr_rgb: float  # dB, on the decoded PNG re-read from disk
-    encode_s: float  # wall time of the encode call
-    decode_s: float  # wall time of the decode call
+    psnr_rgb: float
+    psnr_y: float
+    psnr_yuv: float
+    ms_ssim: float  # NaN for images too small for MS-SSIM
+    encode_s: float  # wall time of one encode call
+    decode_s: float  # wall time of one decode call
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> ImageResult:
+        """Inverse of ``dataclasses.asdict``; ValueError on missing or extra keys."""
+        names = {field.name for field in fields(cls)}
+        if set(values) != names:
+            raise ValueError(f"per-image record keys {sorted(values)} are not {sorted(names)}")
+        return cls(**values)
+
+
+def _pool(values: list[float], how) -> float:
+    finite = [value for value in values if not math.isnan(value)]
+    return how(finite) if finite else math.nan
 
 
 def summarise(records: list[ImageResult], name: str, description: str) -> dict[str, Any]:
-    """A CompressAI-format summary, one point per quality level in increasing order.
-
-    bpp and psnr-rgb are means over images; encoding_time and decoding_time are medians.
-    """
-    qualities = sorted({record.quality for record in records})
-    results: dict[str, list[float]] = {"bpp": [], "psnr-rgb": [], "encoding_time": [], "decoding_time": []}
-    for quality in qualities:
-        group = [record for record in records if record.quality == quality]
-        results["bpp"].append(statistics.fmean(record.bpp for record in group))
-        results["psnr-rgb"].append(statistics.fmean(record.psnr_rgb for record in group))
-        results["encoding_time"].append(statistics.median(record.encode_s for record in group))
-        results["decoding_time"].append(statistics.median(record.decode_s for record in group))
-    return {"name": name, "description": description, "results": results}
+    """The CompressAI-format summary of ``records``, one point per setting in sweep order."""
+    settings = list(dict.fromkeys(record.setting for record in records))
+    results: dict[str, list[float]] = {key: [] for key in (*MEAN_METRICS, *MEDIAN_METRICS)}
+    for setting in settings:
+        group = [record for record in records if record.setting == setting]
+        for key, attribute in MEAN_METRICS.items():
+            results[key].append(_pool([getattr(r, attribute) for r in group], statistics.fmean))
+        for key, attribute in MEDIAN_METRICS.items():
+            results[key].append(_pool([getattr(r, attribute) for r in group], statistics.median))
+    return {"name": name, "description": description, "results": results, "settings": settings}
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -44,6 +73,23 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=1) + "\n")
 
 
+def read_json(path: Path) -> Any:
+    """Parsed JSON of ``path``; EvalError naming the file when it is missing or malformed."""
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise EvalError(f"cannot read results file {path}: {error}") from None
+
+
 def write_per_image(path: Path, records: list[ImageResult]) -> None:
     """Write the per-image records as a JSON list of objects."""
     write_json(path, [asdict(record) for record in records])
+
+
+def read_per_image(path: Path) -> list[ImageResult]:
+    """Per-image records written by ``write_per_image``; EvalError if the file is not one."""
+    data = read_json(path)
+    try:
+        return [ImageResult.from_dict(values) for values in data]
+    except (TypeError, ValueError) as error:
+        raise EvalError(f"{path} is not a per-image results file: {error}") from None

@@ -1,31 +1,29 @@
-"""BD-rate table code on synthetic RD curves with known answers."""
+"""BD-rate and the comparison table on synthetic RD curves with known answers."""
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
 
-from kodak_eval.bdrate import (
-    PRIMARY_METHOD,
-    SECONDARY_METHOD,
-    Curve,
-    bd_rate,
-    bd_rate_markdown,
-    bd_rate_rows,
-    load_curves,
-    psnr_overlap,
-    select_anchor,
-)
-from kodak_eval.errors import EvalError
+from kodak_eval.bdrate import PRIMARY_METHOD, SECONDARY_METHOD, Curve, bd_rate, quality_overlap
+from kodak_eval.metrics import ms_ssim_db
+from kodak_eval.report import RATES_OF_INTEREST, report_markdown, report_row
 
 BPP = [0.1, 0.2, 0.4, 0.8, 1.6, 3.2]
 PSNR = [27.0, 29.5, 32.3, 35.4, 38.6, 41.9]
+MS_SSIM = [0.90, 0.94, 0.965, 0.98, 0.99, 0.995]
+
+
+def results(name: str, bpp: list[float], psnr: list[float], ms_ssim: list[float] | None = None) -> dict:
+    values = {"bpp": bpp, "psnr-rgb": psnr}
+    if ms_ssim is not None:
+        values["ms-ssim-rgb"] = ms_ssim
+    return {"name": name, "results": values}
 
 
 def curve(name: str, bpp: list[float], psnr: list[float]) -> Curve:
-    return Curve.from_results({"name": name, "results": {"bpp": bpp, "psnr-rgb": psnr}})
+    return Curve.from_results(results(name, bpp, psnr))
 
 
 @pytest.mark.parametrize("method", [PRIMARY_METHOD, SECONDARY_METHOD])
@@ -37,49 +35,58 @@ def test_rates_scaled_by_0_8_give_minus_20_percent(method):
     assert bd_rate(anchor, anchor, method) == pytest.approx(0.0, abs=1e-12)
 
 
-def test_only_the_overlapping_psnr_range_counts():
+def test_ms_ssim_bd_rate_is_computed_in_decibels():
+    anchor = Curve.from_results(results("A", BPP, PSNR, MS_SSIM), "ms-ssim")
+    test = Curve.from_results(results("B", [1.3 * r for r in BPP], PSNR, MS_SSIM), "ms-ssim")
+    assert anchor.quality == pytest.approx([ms_ssim_db(v) for v in MS_SSIM])
+    assert bd_rate(anchor, test) == pytest.approx(30.0, abs=1e-9)
+    in_db = Curve.from_results({"name": "D", "results": {"bpp": BPP, "ms-ssim-db": list(anchor.quality)}}, "ms-ssim")
+    assert in_db.quality == anchor.quality
+
+
+def test_only_the_overlapping_range_counts():
     # log(rate) linear in PSNR, so any subset of the points interpolates to the same line.
     psnr = [27.0 + 3.0 * index for index in range(len(BPP))]
     anchor = curve("A", BPP, psnr)
-    # Same curve at 1.5x rate, but only its upper half: the overlap is PSNR 36..42 of 27..42.
-    test = curve("B", [1.5 * rate for rate in BPP[3:]], psnr[3:])
-    assert psnr_overlap(anchor, test) == pytest.approx(6.0 / 15.0)
+    test = curve("B", [1.5 * rate for rate in BPP[3:]], psnr[3:])  # overlap: 36..42 of 27..42
+    assert quality_overlap(anchor, test) == pytest.approx(6.0 / 15.0)
     assert bd_rate(anchor, test) == pytest.approx(50.0, abs=1e-9)
 
 
-def test_unsorted_points_are_sorted():
-    anchor = curve("A", BPP, PSNR)
-    test = curve("B", [0.8 * rate for rate in reversed(BPP)], list(reversed(PSNR)))
-    assert test.psnr == tuple(PSNR)
-    assert bd_rate(anchor, test) == pytest.approx(-20.0, abs=1e-9)
+def test_unsorted_points_are_sorted_and_nan_points_dropped():
+    test = curve("B", [0.8 * rate for rate in reversed(BPP)] + [1.0], list(reversed(PSNR)) + [math.nan])
+    assert test.quality == tuple(PSNR)
+    assert bd_rate(curve("A", BPP, PSNR), test) == pytest.approx(-20.0, abs=1e-9)
 
 
 def test_not_computable_gives_nan():
     anchor = curve("A", BPP, PSNR)
     assert math.isnan(bd_rate(anchor, curve("far", [0.1, 0.2], [10.0, 12.0])))
     assert math.isnan(bd_rate(anchor, curve("one", [0.5], [33.0])))
+    assert math.isnan(bd_rate(anchor, None))
+    assert Curve.from_results({"name": "no points", "results": {}}) is None
 
 
-def test_load_curves_skips_files_without_psnr(tmp_path):
-    (tmp_path / "a.json").write_text(json.dumps({"name": "A", "results": {"bpp": BPP, "psnr-rgb": PSNR}}))
-    (tmp_path / "ssim.json").write_text(json.dumps({"name": "S", "results": {"bpp": BPP, "ms-ssim-db": PSNR}}))
-    curves = load_curves(tmp_path)
-    assert list(curves) == ["a"]
-    assert select_anchor(curves, "a").name == "A"
-    with pytest.raises(EvalError, match="available: a"):
-        select_anchor(curves, "vtm")
-    with pytest.raises(EvalError, match="does not exist"):
-        load_curves(tmp_path / "missing")
+def test_quality_at_interpolates_in_log_rate():
+    line = curve("L", [0.125, 0.5, 2.0], [30.0, 34.0, 38.0])
+    assert line.quality_at(0.25) == pytest.approx(32.0)
+    assert line.quality_at(1.0) == pytest.approx(36.0)
+    assert math.isnan(line.quality_at(4.0))
 
 
-def test_table_lists_every_curve_with_both_methods():
-    anchor = curve("A", BPP, PSNR)
-    curves = {"a.json": anchor, "b.json": curve("B", [0.8 * r for r in BPP], PSNR), "far.json": curve("F", [1, 2], [5, 6])}
-    rows = bd_rate_rows(curves, anchor)
-    assert [row.label for row in rows] == list(curves)
-    assert rows[1].primary == pytest.approx(-20.0) and rows[1].secondary == pytest.approx(-20.0)
-    table = bd_rate_markdown(rows, "a.json")
-    lines = table.strip().splitlines()
-    assert f"BD-rate {PRIMARY_METHOD} (%)" in lines[2] and f"BD-rate {SECONDARY_METHOD} (%)" in lines[2]
-    assert "| -20.0" in lines[5] and lines[5].count("-20.0") == 2
-    assert "n/a" in lines[6]
+def test_report_row_and_table():
+    anchor = results("Anchor", BPP, PSNR, MS_SSIM)
+    measured = results("ours", [0.8 * r for r in BPP], PSNR, MS_SSIM)
+    measured["results"].update(encoding_time=[0.1, 0.3, 0.2], decoding_time=[0.05, 0.04, 0.06])
+    measured["peak_memory_mib"] = 12.5
+    row = report_row(measured, anchor, "measured")
+    assert row.bd_psnr == pytest.approx(-20.0) and row.bd_psnr_check == pytest.approx(-20.0)
+    assert row.bd_ms_ssim == pytest.approx(-20.0)
+    assert row.encode_ms == pytest.approx(200.0) and row.decode_ms == pytest.approx(50.0)
+    assert len(row.psnr_at) == len(RATES_OF_INTEREST)
+    published = report_row(results("theirs", BPP, PSNR), anchor, "published")
+    assert math.isnan(published.bd_ms_ssim) and math.isnan(published.encode_ms)
+    table = report_markdown([row, published], "Anchor").strip().splitlines()
+    assert "vs Anchor" in table[0]
+    assert table[4].startswith("| ours") and "-20.0" in table[4] and "| 200 " in table[4] and "| 12 " in table[4]
+    assert table[5].startswith("| theirs") and "n/a" in table[5]

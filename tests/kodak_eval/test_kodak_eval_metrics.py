@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from kodak_eval.metrics import bits_per_pixel, mse, psnr_rgb
+from kodak_eval.metrics import bits_per_pixel, ms_ssim_db, ms_ssim_rgb, mse, psnr_rgb, psnr_y, psnr_yuv
 
 
 def test_psnr_matches_hand_computed_value():
@@ -37,3 +37,27 @@ def test_psnr_rejects_shape_mismatch():
 
 def test_bits_per_pixel():
     assert bits_per_pixel(4800, 768, 512) == pytest.approx(8 * 4800 / (768 * 512))
+
+
+def test_plane_psnrs_match_hand_computed_values():
+    reference = np.zeros((2, 2, 3), dtype=np.uint8)
+    decoded = reference.copy()
+    decoded[..., 1] = 10  # green +10 everywhere: Y +5.87, Cb -3.3126, Cr -4.1869 (BT.601 full range)
+    dy, dcb, dcr = 5.87, -3.31264108, -4.18687589
+    assert psnr_y(reference, decoded) == pytest.approx(10 * math.log10(255**2 / dy**2))
+    weighted = (6 * dy**2 + dcb**2 + dcr**2) / 8
+    assert psnr_yuv(reference, decoded) == pytest.approx(10 * math.log10(255**2 / weighted))
+
+
+def test_ms_ssim_of_identical_and_degraded_images():
+    rng = np.random.default_rng(0)
+    reference = rng.integers(0, 256, (176, 168, 3), dtype=np.uint8)
+    assert ms_ssim_rgb(reference, reference.copy()) == pytest.approx(1.0)
+    noisy = np.clip(reference + rng.normal(0, 20, reference.shape), 0, 255).astype(np.uint8)
+    assert 0.0 < ms_ssim_rgb(reference, noisy) < 0.99
+    assert math.isnan(ms_ssim_rgb(reference[:100], reference[:100]))
+
+
+def test_ms_ssim_db():
+    assert ms_ssim_db(0.99) == pytest.approx(20.0)
+    assert ms_ssim_db(1.0) == math.inf

@@ -1,0 +1,178 @@
+"""``python -m kodak_eval``: run codecs over Kodak, compare with published anchors, plot, time.
+
+Commands: ``run`` (measure codecs, write results, the table and the RD plot), ``bdrate``
+(the table for any results files), ``plot``, ``sheet`` (visual comparison at matched
+bpp), ``speed`` (nvc against CompressAI's hyperprior) and ``download`` (fetch Kodak).
+Glue only: the work is in runner, report, plots, sheet, timing and images.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from kodak_eval.errors import EvalError
+
+DEFAULT_OUT = Path("results/kodak")
+DEFAULT_ANCHOR = "vtm"
+DEFAULT_PUBLISHED = ("vtm", "bpg_444_x265_ycbcr", "av1", "jpeg", "webp", "bmshj2018-hyperprior_mse",
+                     "mbt2018-mean_mse", "paper-elic2022_mse", "tcm-large", "hpcm-large")
+REPORT_FILE, PLOT_STEM = "report.md", "rd"
+
+
+def reports_errors(command):
+    """Turn expected failures into 'kodak_eval: error: ...' on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from nvc.errors import CodecError
+
+        try:
+            return command(*args, **kwargs)
+        except (EvalError, CodecError) as error:
+            click.echo(f"kodak_eval: error: {error}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def split_list(text: str) -> list[str]:
+    """'a,b, c' -> ['a', 'b', 'c']."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def comparison_table(measured: list[dict], published: list[str], against: str) -> str:
+    """The markdown report of measured summaries plus named published results vs ``against``."""
+    from kodak_eval.published import load_results
+    from kodak_eval.report import report_markdown, report_row
+
+    anchor = load_results(against)
+    rows = [report_row(summary, anchor, "measured") for summary in measured]
+    rows += [report_row(load_results(name), anchor, "published") for name in published]
+    return report_markdown(rows, str(anchor.get("name", against)))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Rate-distortion evaluation of nvc and other codecs."""
+
+
+@main.command()
+@click.option("--images", type=click.Path(path_type=Path), help="image folder (default: Kodak, downloaded if absent)")
+@click.option("--codecs", default="all", show_default=True, help="comma-separated codec names, or 'all'")
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="worker processes (default: one per core)")
+@click.option("--against", default=DEFAULT_ANCHOR, show_default=True, help="anchor for BD-rate (published name or file)")
+@click.option("--published", default=",".join(DEFAULT_PUBLISHED), show_default=True, help="published results to list")
+@click.option("--memory/--no-memory", default=True, show_default=True, help="measure peak memory per codec")
+@click.option("--progress/--no-progress", default=True, show_default=True)
+@reports_errors
+def run(images, codecs, out, jobs, against, published, memory, progress) -> None:
+    """Code every image with every codec setting; write results, report.md and rd.png/svg."""
+    from kodak_eval.codecs import codec_names, get_codec
+    from kodak_eval.images import resolve_images
+    from kodak_eval.memory import peak_memory_mib
+    from kodak_eval.plots import plot_rd
+    from kodak_eval.published import load_results
+    from kodak_eval.runner import default_jobs, run_codecs, write_results
+
+    chosen = [get_codec(name) for name in (codec_names() if codecs == "all" else split_list(codecs))]
+    published_names = split_list(published)
+    for name in (against, *published_names):  # fail now rather than after the long run
+        load_results(name)
+    paths = resolve_images(images, progress)
+    records = run_codecs(chosen, paths, out, jobs or default_jobs(), progress)
+    summaries = []
+    for codec in chosen:
+        middle = codec.settings[len(codec.settings) // 2]
+        memory_mib = peak_memory_mib(codec.name, paths[0], middle) if memory else None
+        summaries.append(write_results(codec, records[codec.name], out, len(paths), memory_mib))
+    report = comparison_table(summaries, published_names, against)
+    (out / REPORT_FILE).write_text(report)
+    plot_rd(summaries, [load_results(name) for name in published_names], out / PLOT_STEM)
+    click.echo(report)
+    click.echo(f"results, {REPORT_FILE} and {PLOT_STEM}.png/.svg in {out}")
+
+
+@main.command()
+@click.argument("results", nargs=-1, required=True)
+@click.option("--against", default=DEFAULT_ANCHOR, show_default=True, help="anchor (published name or file)")
+@reports_errors
+def bdrate(results, against) -> None:
+    """BD-rate table of RESULTS (results files, or published names such as 'webp') vs an anchor."""
+    from kodak_eval.published import load_results
+
+    measured = [load_results(item) for item in results if Path(item).exists()]
+    published = [item for item in results if not Path(item).exists()]
+    click.echo(comparison_table(measured, published, against))
+
+
+@main.command()
+@click.argument("results", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--published", default=",".join(DEFAULT_PUBLISHED), show_default=True, help="published curves to add")
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT / PLOT_STEM, show_default=True,
+              help="output path without extension")
+@reports_errors
+def plot(results, published, out) -> None:
+    """Draw PSNR and MS-SSIM against bpp for RESULTS files plus published curves (PNG and SVG)."""
+    from kodak_eval.plots import plot_rd
+    from kodak_eval.published import load_results
+
+    written = plot_rd([load_results(path) for path in results], [load_results(n) for n in split_list(published)], out)
+    click.echo("wrote " + ", ".join(map(str, written)))
+
+
+@main.command()
+@click.argument("image", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--codecs", default="jpeg-420,webp,avif,x265-444,svtav1-420,nvc-hyperprior", show_default=True)
+@click.option("--bpp", type=float, default=0.25, show_default=True, help="target rate")
+@click.option("--crop", help="LEFT,TOP,WIDTH,HEIGHT (default: a centred 256x256 crop)")
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT / "sheet.png", show_default=True)
+@reports_errors
+def sheet(image, codecs, bpp, crop, out) -> None:
+    """Visual comparison: the same crop of IMAGE from each codec at the setting closest to --bpp."""
+    from kodak_eval.codecs import get_codec
+    from kodak_eval.sheet import draw_sheet, sheet_tiles
+
+    box = None
+    if crop:
+        try:
+            box = tuple(int(v) for v in split_list(crop))
+        except ValueError:
+            box = ()
+        if len(box) != 4:
+            raise EvalError(f"--crop must be LEFT,TOP,WIDTH,HEIGHT, got '{crop}'")
+    tiles = sheet_tiles(image, [get_codec(name) for name in split_list(codecs)], bpp, box)
+    click.echo(f"wrote {draw_sheet(tiles, out, f'{image.name}, about {bpp:g} bpp')}")
+
+
+@main.command()
+@click.option("--image", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="default: Kodak kodim01")
+@click.option("--model", default=None, help="nvc model (default: the default model)")
+@click.option("--runs", type=click.IntRange(min=1), default=7, show_default=True)
+@reports_errors
+def speed(image, model, runs) -> None:
+    """Median encode/decode time of nvc and of CompressAI's bmshj2018 hyperprior on one image."""
+    from kodak_eval.images import resolve_images
+    from kodak_eval.timing import run_timing, timing_markdown
+    from nvc.registry import DEFAULT_MODEL, get_model_entry
+
+    image = image or resolve_images(None)[0]
+    model = model or DEFAULT_MODEL
+    qualities = list(get_model_entry(model).qualities)
+    click.echo(timing_markdown(run_timing(image, model, qualities[(len(qualities) - 1) // 2], runs), image, runs))
+
+
+@main.command()
+@click.option("--dest", type=click.Path(path_type=Path), help="folder (default: $NVC_KODAK_DIR or ~/.cache/nvc/kodak)")
+@reports_errors
+def download(dest) -> None:
+    """Fetch the 24 Kodak images from their official source."""
+    from kodak_eval.images import default_kodak_folder, download_kodak
+
+    folder = dest or default_kodak_folder()
+    download_kodak(folder)
+    click.echo(f"Kodak images in {folder}")

@@ -1,0 +1,39 @@
+"""The codecs kodak_eval can run, by name.
+
+Adding a codec: subclass ``base.Codec`` and list the class in ``CLASSIC_CODECS`` (or, like
+nvc, resolve it from its name in ``get_codec``).
+"""
+
+from __future__ import annotations
+
+from kodak_eval.codecs.base import Codec
+from kodak_eval.codecs.pillow_codecs import Avif, Jpeg420, Jpeg444, Jpeg2000, WebP
+from kodak_eval.codecs.video import SvtAv1, X265Yuv420, X265Yuv444
+from kodak_eval.errors import EvalError
+
+CLASSIC_CODECS: dict[str, type[Codec]] = {
+    codec.name: codec for codec in (Jpeg420, Jpeg444, WebP, Avif, Jpeg2000, X265Yuv444, X265Yuv420, SvtAv1)
+}
+NVC_PREFIX = "nvc-"
+
+
+def codec_names() -> list[str]:
+    """Names of the classic codecs plus one ``nvc-<model>`` per shipped nvc model."""
+    from nvc.registry import model_entries
+
+    return [*CLASSIC_CODECS, *(NVC_PREFIX + entry.name for entry in model_entries())]
+
+
+def get_codec(name: str) -> Codec:
+    """A codec by name: a classic codec or ``nvc-<model>``; EvalError when unknown."""
+    if name in CLASSIC_CODECS:
+        return CLASSIC_CODECS[name]()
+    if name.startswith(NVC_PREFIX):
+        from kodak_eval.codecs.nvc_codec import NvcCodec
+        from nvc.errors import CodecError
+
+        try:
+            return NvcCodec(name[len(NVC_PREFIX):])
+        except CodecError as error:
+            raise EvalError(str(error)) from error
+    raise EvalError(f"unknown codec '{name}' (available: {', '.join(codec_names())})")

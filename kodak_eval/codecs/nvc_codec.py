@@ -1,0 +1,39 @@
+"""nvc itself as a codec under evaluation, through its public library API."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import nvc
+from kodak_eval.codecs.base import Codec
+from nvc.codec import load_model
+from nvc.registry import get_model_entry
+
+
+class NvcCodec(Codec):
+    """One registered nvc model, swept over all its quality levels."""
+
+    suffix = ".nvc"
+
+    def __init__(self, model: str):
+        entry = get_model_entry(model)  # CodecError when unknown
+        self.model = model
+        self.name, self.label = f"nvc-{model}", f"nvc {model} v{entry.version}"
+        self.settings = tuple(entry.qualities)
+        self._entry = entry
+
+    @property
+    def identity(self) -> str:
+        return f"{self.name}; weights sha256 {self._entry.sha256}"
+
+    def load(self) -> None:
+        """Load the weights now, so that failures come early and timings exclude loading."""
+        load_model(self.model)
+
+    def encode(self, rgb: np.ndarray, setting: int) -> bytes:
+        """nvc.encode at quality ``setting``."""
+        return nvc.encode(rgb, setting, self.model)
+
+    def decode(self, data: bytes, height: int, width: int) -> np.ndarray:
+        """nvc.decode."""
+        return nvc.decode(data)
