@@ -2,11 +2,20 @@
 
 from entropy.categorical import decode_categorical, encode_categorical
 from entropy.coder import EntropyDecodeError
-from entropy.gaussian import SCALE_TABLE, decode_gaussian, encode_gaussian, scale_indices
+from entropy.gaussian import (
+    SCALE_TABLE,
+    GaussianStreamDecoder,
+    GaussianStreamEncoder,
+    decode_gaussian,
+    encode_gaussian,
+    scale_indices,
+)
 
 __all__ = [
     "SCALE_TABLE",
     "EntropyDecodeError",
+    "GaussianStreamDecoder",
+    "GaussianStreamEncoder",
     "decode_categorical",
     "decode_gaussian",
     "encode_categorical",

@@ -31,22 +31,52 @@ def scale_indices(scales: np.ndarray) -> np.ndarray:
     return np.minimum(indices, SCALE_TABLE_SIZE - 1).astype(np.int32)
 
 
+def _stds(indices: np.ndarray) -> np.ndarray:
+    return SCALE_TABLE[np.asarray(indices).ravel()]
+
+
+class GaussianStreamEncoder:
+    """Codes several groups of symbols, one after another, into one range-coded stream
+    (for latents whose later groups are conditioned on earlier ones)."""
+
+    def __init__(self):
+        self._encoder = new_encoder()
+
+    def encode(self, symbols: np.ndarray, indices: np.ndarray) -> None:
+        """Append integer symbols, each with the zero-mean Gaussian of its scale index."""
+        symbols = np.clip(np.asarray(symbols).ravel(), -SYMBOL_LIMIT, SYMBOL_LIMIT).astype(np.int32)
+        stds = _stds(indices)
+        if symbols.shape != stds.shape:
+            raise ValueError("symbols and scale indices differ in size")
+        self._encoder.encode(symbols, _MODEL, np.zeros_like(stds), stds)
+
+    def finish(self) -> bytes:
+        """The whole stream as bytes."""
+        return finish(self._encoder)
+
+
+class GaussianStreamDecoder:
+    """Reads back, group by group in the same order, what ``GaussianStreamEncoder`` wrote."""
+
+    def __init__(self, data: bytes):
+        self._decoder = new_decoder(data)
+
+    def decode(self, indices: np.ndarray) -> np.ndarray:
+        """The next int32 symbols, one per scale index (flattened); EntropyDecodeError if damaged."""
+        stds = _stds(indices)
+        try:
+            return self._decoder.decode(_MODEL, np.zeros_like(stds), stds).astype(np.int32)
+        except DECODER_FAILURES as error:
+            raise EntropyDecodeError(f"Gaussian stream cannot be decoded: {error}") from error
+
+
 def encode_gaussian(symbols: np.ndarray, indices: np.ndarray) -> bytes:
-    """Code integer symbols, each with the zero-mean Gaussian of its scale index."""
-    symbols = np.clip(np.asarray(symbols).ravel(), -SYMBOL_LIMIT, SYMBOL_LIMIT).astype(np.int32)
-    stds = SCALE_TABLE[np.asarray(indices).ravel()]
-    if symbols.shape != stds.shape:
-        raise ValueError("symbols and scale indices differ in size")
-    encoder = new_encoder()
-    encoder.encode(symbols, _MODEL, np.zeros_like(stds), stds)
-    return finish(encoder)
+    """Code one group of integer symbols, each with the zero-mean Gaussian of its scale index."""
+    encoder = GaussianStreamEncoder()
+    encoder.encode(symbols, indices)
+    return encoder.finish()
 
 
 def decode_gaussian(data: bytes, indices: np.ndarray) -> np.ndarray:
     """Inverse of ``encode_gaussian``: int32 symbols, one per scale index (flattened)."""
-    stds = SCALE_TABLE[np.asarray(indices).ravel()]
-    decoder = new_decoder(data)
-    try:
-        return decoder.decode(_MODEL, np.zeros_like(stds), stds).astype(np.int32)
-    except DECODER_FAILURES as error:
-        raise EntropyDecodeError(f"Gaussian stream cannot be decoded: {error}") from error
+    return GaussianStreamDecoder(data).decode(indices)

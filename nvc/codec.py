@@ -5,7 +5,10 @@ Stream layout (see docs/FORMAT.md): a HEAD chunk, then
 * ``ZLAT``: the hyper-latent z, shape (N, ceil(H/64), ceil(W/64)), each channel coded
   with its own categorical table (``entropy.categorical``);
 * ``YLAT``: the latent y, shape (M, ceil(H/64)*4, ceil(W/64)*4), symbols round(y - mean)
-  coded with the scale-table Gaussian (``entropy.gaussian``);
+  coded with the scale-table Gaussian (``entropy.gaussian``) in one range-coded stream,
+  group after group in the model's coding order (``coding_groups``: all of y for the
+  hyperprior; channel slices, each as checkerboard anchors then non-anchors, for
+  context models), each group's parameters computed from the groups before it;
 
 then DONE. All shapes follow from the width and height in HEAD.
 """
@@ -13,6 +16,7 @@ then DONE. All shapes follow from the width and height in HEAD.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,16 +24,24 @@ import torch
 import torch.nn.functional as F
 
 from bitstream import Chunk, Container, FormatError, Header, read_container, write_container
-from entropy import EntropyDecodeError, decode_categorical, decode_gaussian, encode_categorical, encode_gaussian
+from entropy import (
+    EntropyDecodeError,
+    GaussianStreamDecoder,
+    GaussianStreamEncoder,
+    decode_categorical,
+    encode_categorical,
+)
 from nvc.entropy_parameters import (
+    GroupParameters,
     HyperLatentTable,
-    gaussian_parameters,
+    group_parameters,
+    hyper_features,
     hyper_latent_symbols,
     hyper_latent_table,
     hyper_latent_values,
 )
 from nvc.errors import CodecError, ModelMismatchError
-from nvc.hyperprior import GainedHyperprior
+from nvc.hyperprior import GainedHyperprior, LatentGroup, group_positions
 from nvc.registry import ModelEntry, get_model_entry, model_entries
 from nvc.weights import file_digest, load_state_dict
 
@@ -55,7 +67,7 @@ def load_model(name: str) -> LoadedModel:
         raise CodecError(f"weights of model '{name}' are missing: {entry.weights}")
     if file_digest(entry.weights) != entry.digest:
         raise CodecError(f"weights file of model '{name}' does not match its registered digest")
-    network = GainedHyperprior(entry.config)
+    network = entry.config.build()
     network.load_state_dict(load_state_dict(entry.weights))
     network.eval()
     return LoadedModel(entry, network, hyper_latent_table(network))
@@ -84,6 +96,39 @@ class LatentSymbols:
     scale_indices: np.ndarray  # int32, shape of y
     means: torch.Tensor  # float32, shape of y (1, M, H, W)
 
+    @property
+    def y_hat(self) -> torch.Tensor:
+        """The dequantized latent the synthesis transform sees."""
+        return torch.from_numpy(self.y.astype(np.float32)) + self.means
+
+
+SymbolSource = Callable[[LatentGroup, GroupParameters], np.ndarray]
+
+
+def code_latent_groups(network: GainedHyperprior, z_hat: torch.Tensor, y_shape: tuple,
+                       symbols_of: SymbolSource) -> tuple[np.ndarray, np.ndarray, torch.Tensor]:
+    """Walk y's coding groups in order, as encoder and decoder both must.
+
+    For each group the parameters come from the hyper features and the groups already
+    done; ``symbols_of`` returns that group's (channels, positions) int32 symbols (the
+    encoder computes and codes them, the decoder decodes them). Returns y's symbols,
+    scale indices and means, each of shape (1, *y_shape).
+    """
+    hyper = hyper_features(network, z_hat)
+    symbols = np.zeros((1, *y_shape), dtype=np.int32)
+    indices = np.zeros((1, *y_shape), dtype=np.int32)
+    means = torch.zeros((1, *y_shape))
+    y_hat = torch.zeros((1, *y_shape))
+    for group in network.coding_groups(*y_shape[1:]):
+        parameters = group_parameters(network, hyper, y_hat, group)
+        group_symbols = symbols_of(group, parameters)
+        channels, where = slice(group.start, group.stop), parameters.positions
+        symbols[0, channels][:, where.numpy()] = group_symbols
+        indices[0, channels][:, where.numpy()] = parameters.indices
+        means[0, channels][:, where] = parameters.means
+        y_hat[0, channels][:, where] = torch.from_numpy(group_symbols.astype(np.float32)) + parameters.means
+    return symbols, indices, means
+
 
 def _check_quality(model: LoadedModel, quality: int) -> None:
     qualities = model.entry.qualities
@@ -104,9 +149,13 @@ def analyse_pixels(model: LoadedModel, pixels: np.ndarray, quality: int) -> Late
     y, z = model.network.analyse(_pad(x), torch.tensor([quality - 1]))
     z_symbols = hyper_latent_symbols(z, model.table)
     z_hat = hyper_latent_values(z_symbols, model.table, z.shape[1:])
-    parameters = gaussian_parameters(model.network, z_hat)
-    y_symbols = torch.round(y - parameters.means).numpy().astype(np.int32)
-    return LatentSymbols(z_symbols, y_symbols, parameters.indices, parameters.means)
+
+    def round_group(group: LatentGroup, parameters: GroupParameters) -> np.ndarray:
+        values = y[0, group.start : group.stop][:, parameters.positions]
+        return torch.round(values - parameters.means).numpy().astype(np.int32)
+
+    y_symbols, indices, means = code_latent_groups(model.network, z_hat, tuple(y.shape[1:]), round_group)
+    return LatentSymbols(z_symbols, y_symbols, indices, means)
 
 
 def encode_pixels(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> bytes:
@@ -115,9 +164,13 @@ def encode_pixels(pixels: np.ndarray, quality: int, model_name: str, channels: i
     symbols = analyse_pixels(model, pixels, quality)
     height, width = pixels.shape[:2]
     header = Header(model.entry.name, model.entry.digest, width, height, channels, BIT_DEPTH, quality)
+    y_encoder = GaussianStreamEncoder()
+    for group in model.network.coding_groups(*symbols.y.shape[2:]):  # the order the decoder reads
+        where = group_positions(group, *symbols.y.shape[2:]).numpy()
+        y_encoder.encode(symbols.y[0, group.start : group.stop][:, where], symbols.scale_indices[0, group.start : group.stop][:, where])
     chunks = [
         Chunk(Z_CHUNK, encode_categorical(symbols.z, model.table.pmfs)),
-        Chunk(Y_CHUNK, encode_gaussian(symbols.y, symbols.scale_indices)),
+        Chunk(Y_CHUNK, y_encoder.finish()),
     ]
     return write_container(header, chunks)
 
@@ -145,12 +198,15 @@ def decode_symbols(model: LoadedModel, container: Container) -> LatentSymbols:
     try:
         z_symbols = decode_categorical(container.chunk(Z_CHUNK).data, model.table.pmfs, z_shape[1] * z_shape[2])
         z_hat = hyper_latent_values(z_symbols, model.table, z_shape)
-        parameters = gaussian_parameters(model.network, z_hat)
-        y_symbols = decode_gaussian(container.chunk(Y_CHUNK).data, parameters.indices)
+        y_decoder = GaussianStreamDecoder(container.chunk(Y_CHUNK).data)
+
+        def decode_group(group: LatentGroup, parameters: GroupParameters) -> np.ndarray:
+            return y_decoder.decode(parameters.indices).reshape(parameters.indices.shape)
+
+        y_symbols, indices, means = code_latent_groups(model.network, z_hat, y_shape, decode_group)
     except EntropyDecodeError as error:
         raise FormatError(str(error)) from error
-    y_symbols = y_symbols.reshape(parameters.indices.shape)
-    return LatentSymbols(z_symbols, y_symbols, parameters.indices, parameters.means)
+    return LatentSymbols(z_symbols, y_symbols, indices, means)
 
 
 @torch.no_grad()
@@ -160,8 +216,7 @@ def decode_stream(data: bytes) -> tuple[np.ndarray, Header]:
     header = container.header
     model = model_for_header(header)
     symbols = decode_symbols(model, container)
-    y_hat = torch.from_numpy(symbols.y.astype(np.float32)) + symbols.means
-    x_hat = model.network.synthesise(y_hat, torch.tensor([header.quality - 1]))
+    x_hat = model.network.synthesise(symbols.y_hat, torch.tensor([header.quality - 1]))
     x_hat = x_hat[0, :, : header.height, : header.width].clamp(0, 1)
     pixels = x_hat.mul(255).round().byte().permute(1, 2, 0).contiguous().numpy()
     return pixels, header

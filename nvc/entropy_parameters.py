@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from entropy import scale_indices
-from nvc.hyperprior import GainedHyperprior
+from nvc.hyperprior import GainedHyperprior, LatentGroup, group_positions
 
 
 @contextmanager
@@ -72,18 +72,29 @@ def hyper_latent_values(symbols: np.ndarray, table: HyperLatentTable, shape: tup
     return (relative + table.medians[:, None]).reshape(1, *shape)
 
 
-@dataclass(frozen=True)
-class GaussianParameters:
-    """Scale-table indices and means of y's conditional Gaussians."""
+@torch.no_grad()
+def hyper_features(model: GainedHyperprior, z_hat: torch.Tensor) -> torch.Tensor:
+    """The hyper-synthesis of the decoded z_hat, on one thread."""
+    with single_thread():
+        return model.hyper_features(z_hat.float()).float()
 
-    indices: np.ndarray  # int32, shape of y
-    means: torch.Tensor  # float32, shape of y
+
+@dataclass(frozen=True)
+class GroupParameters:
+    """What the Gaussian coder needs for one group of y: where its symbols are, their
+    scale-table indices and their means (both (channels, positions) in row-major order)."""
+
+    positions: torch.Tensor  # (H, W) bool
+    indices: np.ndarray  # int32
+    means: torch.Tensor  # float32
 
 
 @torch.no_grad()
-def gaussian_parameters(model: GainedHyperprior, z_hat: torch.Tensor) -> GaussianParameters:
-    """Hyper-synthesis of the decoded z_hat, then scales mapped to table indices."""
+def group_parameters(model: GainedHyperprior, hyper: torch.Tensor, y_hat: torch.Tensor,
+                     group: LatentGroup) -> GroupParameters:
+    """Scales and means of one group given the groups decoded so far, scales mapped to indices."""
+    positions = group_positions(group, *y_hat.shape[2:])
     with single_thread():
-        scales, means = model.hyper_synthesis(z_hat.float())
-        indices = scale_indices(scales.float().numpy())
-    return GaussianParameters(indices, means.float())
+        scales, means = model.group_parameters(hyper, y_hat, group)
+        indices = scale_indices(scales[0][:, positions].float().numpy())
+    return GroupParameters(positions, indices, means[0][:, positions].float())

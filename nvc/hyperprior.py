@@ -10,8 +10,13 @@ latents (Cui et al., "Asymmetric Gained Deep Image Compression", 2021)::
 
 ``forward`` is the training path (additive noise for the likelihoods, straight-through
 rounding for what the synthesis sees). Coding goes through ``nvc.codec``, which calls
-``analyse``, ``hyper_synthesis`` and ``synthesise`` so that the encoder and decoder run
-exactly the same hyper-synthesis.
+``analyse``, ``hyper_features``, ``coding_groups``, ``group_parameters`` and ``synthesise``,
+so that the encoder and decoder compute exactly the same entropy parameters.
+
+y is coded in groups (``LatentGroup``): here one group, all of y at once, with the
+hyperprior's means and scales. Context models (``nvc.checkerboard``) split y into
+several groups whose parameters depend on the groups decoded before them, and override
+``coding_groups``, ``group_parameters`` and ``latent_training``.
 """
 
 from __future__ import annotations
@@ -46,6 +51,34 @@ class HyperpriorConfig:
         """Plain dict, for manifests and checkpoints."""
         return asdict(self)
 
+    def build(self) -> GainedHyperprior:
+        """A freshly initialised network of this shape."""
+        return GainedHyperprior(self)
+
+
+@dataclass(frozen=True)
+class LatentGroup:
+    """Part of y whose symbols are coded together: channels [start, stop) at the positions
+    of ``phase``: "all", or the "anchor" / "non-anchor" half of a checkerboard."""
+
+    start: int
+    stop: int
+    phase: str = "all"
+
+
+def checkerboard(height: int, width: int) -> torch.Tensor:
+    """(height, width) bool map of the anchor positions, where row + column is even."""
+    rows, columns = torch.arange(height)[:, None], torch.arange(width)[None, :]
+    return (rows + columns) % 2 == 0
+
+
+def group_positions(group: LatentGroup, height: int, width: int) -> torch.Tensor:
+    """(height, width) bool map of the positions a group covers."""
+    if group.phase == "all":
+        return torch.ones(height, width, dtype=torch.bool)
+    anchors = checkerboard(height, width)
+    return anchors if group.phase == "anchor" else ~anchors
+
 
 def _conv(cin: int, cout: int, kernel: int = 5, stride: int = 2) -> nn.Conv2d:
     return nn.Conv2d(cin, cout, kernel, stride=stride, padding=kernel // 2)
@@ -65,14 +98,8 @@ class GainedHyperprior(nn.Module):
     def __init__(self, config: HyperpriorConfig = HyperpriorConfig()):
         super().__init__()
         self.config = config
-        n, m, levels = config.channels, config.latent_channels, config.quality_levels
-        self.g_a = nn.Sequential(
-            _conv(3, n), GDN(n), _conv(n, n), GDN(n), _conv(n, n), GDN(n), _conv(n, m)
-        )
-        self.g_s = nn.Sequential(
-            _deconv(m, n), GDN(n, inverse=True), _deconv(n, n), GDN(n, inverse=True),
-            _deconv(n, n), GDN(n, inverse=True), _deconv(n, 3),
-        )
+        n, m = config.channels, config.latent_channels
+        self.g_a, self.g_s = self.analysis_transform(), self.synthesis_transform()
         self.h_a = nn.Sequential(
             _conv(m, n, 3, 1), nn.LeakyReLU(inplace=True), _conv(n, n), nn.LeakyReLU(inplace=True),
             _conv(n, n),
@@ -90,6 +117,19 @@ class GainedHyperprior(nn.Module):
         self.gaussian_conditional = GaussianConditional(None)
         self.register_buffer("lambdas", lambdas, persistent=False)
 
+    def analysis_transform(self) -> nn.Module:
+        """g_a: image to y (GDN, four stride-2 convolutions)."""
+        n, m = self.config.channels, self.config.latent_channels
+        return nn.Sequential(_conv(3, n), GDN(n), _conv(n, n), GDN(n), _conv(n, n), GDN(n), _conv(n, m))
+
+    def synthesis_transform(self) -> nn.Module:
+        """g_s: y back to an image (inverse GDN, four stride-2 transposed convolutions)."""
+        n, m = self.config.channels, self.config.latent_channels
+        return nn.Sequential(
+            _deconv(m, n), GDN(n, inverse=True), _deconv(n, n), GDN(n, inverse=True),
+            _deconv(n, n), GDN(n, inverse=True), _deconv(n, 3),
+        )
+
     def _gain(self, table: torch.Tensor, quality: torch.Tensor) -> torch.Tensor:
         return table.exp()[quality][:, :, None, None]
 
@@ -98,10 +138,25 @@ class GainedHyperprior(nn.Module):
         y = self.g_a(x) * self._gain(self.log_gain, quality)
         return y, self.h_a(y)
 
-    def hyper_synthesis(self, z_hat: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Quantized hyper-latent to the (scales, means) of y_q's Gaussian."""
-        scales, means = self.h_s(z_hat).chunk(2, dim=1)
-        return scales, means
+    def hyper_features(self, z_hat: torch.Tensor) -> torch.Tensor:
+        """Quantized hyper-latent to the hyper-synthesis output (here: y's scales and means)."""
+        return self.h_s(z_hat)
+
+    def coding_groups(self, height: int, width: int) -> list[LatentGroup]:
+        """The groups y is coded in, in coding order: all of y at once."""
+        return [LatentGroup(0, self.config.latent_channels)]
+
+    def group_parameters(self, hyper: torch.Tensor, y_hat: torch.Tensor, group: LatentGroup) -> tuple:
+        """(scales, means) of a group's channels at every position, given the hyper features
+        and the groups decoded so far (``y_hat``, zero where not decoded yet)."""
+        scales, means = hyper.chunk(2, dim=1)
+        return scales[:, group.start : group.stop], means[:, group.start : group.stop]
+
+    def latent_training(self, y: torch.Tensor, hyper: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Training path of y (fp32): straight-through y_hat and noisy likelihoods."""
+        scales, means = hyper.chunk(2, dim=1)
+        _, likelihoods = self.gaussian_conditional(y, scales, means=means)
+        return quantize_ste(y - means) + means, likelihoods
 
     def synthesise(self, y_hat: torch.Tensor, quality: torch.Tensor) -> torch.Tensor:
         """Quantized gained latent back to an image (unclamped)."""
@@ -116,11 +171,9 @@ class GainedHyperprior(nn.Module):
             _, z_likelihoods = self.entropy_bottleneck(z)
             z_offset = self.entropy_bottleneck._get_medians()
             z_hat = quantize_ste(z - z_offset) + z_offset
-        scales, means = self.hyper_synthesis(z_hat)
+        hyper = self.hyper_features(z_hat)
         with torch.autocast(x.device.type, enabled=False):
-            scales, means = scales.float(), means.float()
-            _, y_likelihoods = self.gaussian_conditional(y, scales, means=means)
-            y_hat = quantize_ste(y - means) + means
+            y_hat, y_likelihoods = self.latent_training(y, hyper.float())
         return {
             "x_hat": self.synthesise(y_hat, quality),
             "likelihoods": {"y": y_likelihoods, "z": z_likelihoods},

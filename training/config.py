@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
+from nvc.architectures import architecture_config
 from nvc.hyperprior import HyperpriorConfig
 
 
@@ -14,6 +15,7 @@ class TrainConfig:
     """Everything one training run needs; ``load_config`` fills it from a TOML file."""
 
     name: str = "hyperprior"
+    architecture: str = "hyperprior"  # a key of nvc.architectures.ARCHITECTURES
     model: HyperpriorConfig = field(default_factory=HyperpriorConfig)
     data_dir: str = "../shared/data/train"
     validation_every_nth_image: int = 50  # held-out slice of the training folder, never Kodak
@@ -30,6 +32,7 @@ class TrainConfig:
     seed: int = 0
     bf16: bool = True  # autocast the transforms; entropy models always run in fp32
     channels_last: bool = True
+    compile: bool = False  # torch.compile the training network
     max_images: int = 0  # 0: all; small numbers are for smoke tests
 
     def to_dict(self) -> dict:
@@ -44,8 +47,7 @@ def config_from_dict(values: dict) -> TrainConfig:
     if unknown:
         raise ValueError(f"unknown training config keys: {sorted(unknown)}")
     values = dict(values)
-    model_values = values.pop("model", {})
-    model = replace(HyperpriorConfig(), **model_values)
+    model = architecture_config(values.get("architecture", TrainConfig.architecture), values.pop("model", {}))
     return replace(TrainConfig(), model=model, **values)
 
 

@@ -60,6 +60,10 @@ class ImageBank:
             batch_tensor = batch_tensor.flip(2)
         return batch_tensor
 
+    def smallest_side(self) -> int:
+        """The shortest height or width among the images."""
+        return min(min(image.shape[1:]) for image in self.images)
+
     def center_crops(self, crop: int) -> torch.Tensor:
         """One centred crop of every image, float (N, 3, crop, crop) in [0, 1]."""
         crops = []

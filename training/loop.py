@@ -11,11 +11,13 @@ from pathlib import Path
 
 import torch
 
-from nvc.hyperprior import GainedHyperprior
+from training import distributed
 from training.config import TrainConfig
 from training.data import ImageBank, list_images, split_files
+from training.distributed import Ranks
 
 CHECKPOINT_NAME = "checkpoint.pt"
+VALIDATION_CROP = 256  # side of the centred validation crops (smaller images: their size)
 
 
 @dataclass
@@ -28,11 +30,6 @@ class StepResult:
     auxiliary: float
 
 
-def pick_device() -> torch.device:
-    """CUDA when present, else CPU."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
 def hardware_description(device: torch.device) -> str:
     """One line naming the hardware a run used."""
     if device.type == "cuda":
@@ -40,7 +37,7 @@ def hardware_description(device: torch.device) -> str:
     return f"{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads (torch {torch.__version__})"
 
 
-def rate_distortion(model: GainedHyperprior, x: torch.Tensor, quality: torch.Tensor) -> tuple:
+def rate_distortion(model: torch.nn.Module, x: torch.Tensor, quality: torch.Tensor) -> tuple:
     """Per-sample (bpp, mse on the 0..1 scale) and the reconstruction."""
     out = model(x, quality)
     pixels = x.shape[2] * x.shape[3]
@@ -57,20 +54,26 @@ def learning_rate_at(config: TrainConfig, step: int) -> float:
 
 
 class Trainer:
-    """Owns the model, optimizers, data and run folder of one training run."""
+    """Owns the model, optimizers, data and run folder of one training run (one rank of it
+    under torchrun: ``model`` is the plain module, ``network`` what the steps call)."""
 
-    def __init__(self, config: TrainConfig, run_dir: Path, device: torch.device):
-        self.config, self.run_dir, self.device = config, run_dir, device
+    def __init__(self, config: TrainConfig, run_dir: Path, device: torch.device, ranks: Ranks = Ranks()):
+        self.config, self.run_dir, self.device, self.ranks = config, run_dir, device, ranks
         run_dir.mkdir(parents=True, exist_ok=True)
         torch.manual_seed(config.seed)
-        self.model = GainedHyperprior(config.model).to(device)
+        self.model = config.model.build().to(device)
         if config.channels_last:
             self.model = self.model.to(memory_format=torch.channels_last)
-        auxiliary = [p for n, p in self.model.named_parameters() if n.endswith("quantiles")]
-        main = [p for n, p in self.model.named_parameters() if not n.endswith("quantiles")]
+        auxiliary_names = [n for n, _ in self.model.named_parameters() if n.endswith("quantiles")]
+        auxiliary = [p for n, p in self.model.named_parameters() if n in auxiliary_names]
+        main = [p for n, p in self.model.named_parameters() if n not in auxiliary_names]
         self.optimizer = torch.optim.Adam(main, lr=config.learning_rate)
         self.auxiliary_optimizer = torch.optim.Adam(auxiliary, lr=config.auxiliary_learning_rate)
-        self.generator = torch.Generator().manual_seed(config.seed)
+        # The quantiles only see the auxiliary loss, identical on every rank: no all-reduce.
+        self.network = distributed.wrap(self.model, ranks, auxiliary_names)
+        if config.compile:
+            self.network = torch.compile(self.network)
+        self.generator = torch.Generator().manual_seed(config.seed + ranks.rank)
         self.step = 0
         self.seconds = 0.0  # training wall time accumulated over all chunks
         files = list_images(config.data_dir)
@@ -82,9 +85,16 @@ class Trainer:
         self.validation_data = ImageBank(validation_files, device)
 
     # -- state ---------------------------------------------------------------------------
-    def load_weights(self, state: dict) -> None:
-        """Start from given model weights (e.g. the shipped ones), keeping optimizer state fresh."""
-        self.model.load_state_dict(state)
+    def load_weights(self, state: dict) -> list[str]:
+        """Start from given model weights (e.g. the shipped ones), keeping optimizer state fresh.
+
+        Parts of the model that ``state`` lacks (a context model added to a hyperprior) keep
+        their initialisation; their names are returned. Extra or mis-shaped tensors are errors.
+        """
+        result = self.model.load_state_dict(state, strict=False)
+        if result.unexpected_keys:
+            raise ValueError(f"weights do not fit this model: unexpected {result.unexpected_keys[:5]}")
+        return result.missing_keys
 
     def save_checkpoint(self) -> Path:
         """Write model, optimizers and RNG state atomically; returns the path."""
@@ -94,6 +104,8 @@ class Trainer:
             "optimizer": self.optimizer.state_dict(),
             "auxiliary_optimizer": self.auxiliary_optimizer.state_dict(),
             "generator": self.generator.get_state(),
+            "global_rng": torch.get_rng_state(),  # the entropy models' training noise draws from it
+            "cuda_rng": torch.cuda.get_rng_state(self.device) if self.device.type == "cuda" else None,
             "step": self.step,
             "seconds": self.seconds,
             "config": self.config.to_dict(),
@@ -114,6 +126,10 @@ class Trainer:
         self.optimizer.load_state_dict(state["optimizer"])
         self.auxiliary_optimizer.load_state_dict(state["auxiliary_optimizer"])
         self.generator.set_state(state["generator"])
+        if "global_rng" in state:
+            torch.set_rng_state(state["global_rng"].cpu())
+        if state.get("cuda_rng") is not None and self.device.type == "cuda":
+            torch.cuda.set_rng_state(state["cuda_rng"].cpu(), self.device)
         self.step, self.seconds = state["step"], state["seconds"]
         return True
 
@@ -131,7 +147,7 @@ class Trainer:
             group["lr"] = learning_rate_at(config, self.step)
         self.model.train()
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=config.bf16):
-            bpp, mse = rate_distortion(self.model, x, quality)
+            bpp, mse = rate_distortion(self.network, x, quality)
         lambdas = self.model.lambdas[quality]
         loss = (lambdas * 255.0**2 * mse + bpp).mean()
         self.optimizer.zero_grad(set_to_none=True)
@@ -150,7 +166,9 @@ class Trainer:
     def validate(self) -> list[dict]:
         """Estimated bpp and PSNR (rounded latents) on the held-out crops, per quality level."""
         self.model.eval()
-        x = self.validation_data.center_crops(min(256, self.config.crop * 2))
+        stride = self.model.downsampling
+        side = min(VALIDATION_CROP, self.config.crop * 2, self.validation_data.smallest_side()) // stride * stride
+        x = self.validation_data.center_crops(side)
         rows = []
         for level in range(self.config.model.quality_levels):
             quality = torch.full((x.shape[0],), level, device=self.device)
@@ -172,17 +190,21 @@ def append_csv(path: Path, row: dict) -> None:
 
 
 def run_training(trainer: Trainer, minutes: float | None, echo=print) -> None:
-    """Train until ``total_steps`` or the time budget, checkpointing and logging as it goes."""
-    config = trainer.config
+    """Train until ``total_steps`` or the time budget, checkpointing and logging as it goes
+    (on the main rank; all ranks stop at the same step)."""
+    config, ranks = trainer.config, trainer.ranks
     deadline = time.monotonic() + minutes * 60 if minutes else math.inf
     window: list[StepResult] = []
-    chunk_start = time.monotonic()
-    last = chunk_start
-    while trainer.step < config.total_steps and time.monotonic() < deadline:
+    last = time.monotonic()
+    while trainer.step < config.total_steps:
+        if distributed.any_rank(time.monotonic() >= deadline, ranks, trainer.device):
+            break
         window.append(trainer.train_step())
         now = time.monotonic()
         trainer.seconds += now - last
         last = now
+        if not ranks.is_main:
+            continue
         if trainer.step % config.log_every == 0:
             mean = {k: sum(getattr(r, k) for r in window) / len(window) for k in StepResult.__dataclass_fields__}
             psnr = -10 * math.log10(max(mean["mse"], 1e-10))
@@ -198,5 +220,6 @@ def run_training(trainer: Trainer, minutes: float | None, echo=print) -> None:
                 echo(f"  validation q{row['quality']}: bpp {row['bpp']:.4f} psnr {row['psnr']:.2f}")
         if trainer.step % config.checkpoint_every == 0:
             trainer.save_checkpoint()
-    trainer.save_checkpoint()
-    echo(f"stopped at step {trainer.step} after {trainer.seconds:.0f}s of training")
+    if ranks.is_main:
+        trainer.save_checkpoint()
+        echo(f"stopped at step {trainer.step} after {trainer.seconds:.0f}s of training")
