@@ -68,9 +68,11 @@ def main() -> None:
 @click.option("--against", default=DEFAULT_ANCHOR, show_default=True, help="anchor for BD-rate (published name or file)")
 @click.option("--published", default=",".join(DEFAULT_PUBLISHED), show_default=True, help="published results to list")
 @click.option("--memory/--no-memory", default=True, show_default=True, help="measure peak memory per codec")
+@click.option("--lpips", type=click.Path(path_type=Path),
+              help="folder with vgg16-397923af.pth and lpips' vgg.pth, to measure LPIPS (nothing is downloaded)")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @reports_errors
-def run(images, codecs, out, jobs, against, published, memory, progress) -> None:
+def run(images, codecs, out, jobs, against, published, memory, lpips, progress) -> None:
     """Code every image with every codec setting; write results, report.md and rd.png/svg."""
     from kodak_eval.codecs import codec_names, get_codec
     from kodak_eval.images import resolve_images
@@ -83,8 +85,12 @@ def run(images, codecs, out, jobs, against, published, memory, progress) -> None
     published_names = split_list(published)
     for name in (against, *published_names):  # fail now rather than after the long run
         load_results(name)
+    if lpips is not None:
+        from kodak_eval.perceptual import Lpips
+
+        Lpips(lpips)
     paths = resolve_images(images, progress)
-    records = run_codecs(chosen, paths, out, jobs or default_jobs(), progress)
+    records = run_codecs(chosen, paths, out, jobs or default_jobs(), progress, lpips)
     summaries = []
     for codec in chosen:
         middle = codec.settings[len(codec.settings) // 2]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import statistics
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,8 @@ from kodak_eval.errors import EvalError
 
 # Summary metric key -> ImageResult field, and how images are pooled.
 MEAN_METRICS = {"bpp": "bpp", "psnr-rgb": "psnr_rgb", "ms-ssim-rgb": "ms_ssim", "psnr-y": "psnr_y",
-                "psnr-yuv": "psnr_yuv"}
+                "psnr-yuv": "psnr_yuv", "lpips": "lpips"}
+OPTIONAL_METRICS = {"lpips"}  # left out of a summary when no image has a value
 MEDIAN_METRICS = {"encoding_time": "encode_s", "decoding_time": "decode_s"}
 PER_IMAGE_SUFFIX = ".per_image.json"
 
@@ -39,12 +40,14 @@ class ImageResult:
     ms_ssim: float  # NaN for images too small for MS-SSIM
     encode_s: float  # wall time of one encode call
     decode_s: float  # wall time of one decode call
+    lpips: float = math.nan  # only with --lpips (local weights)
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> ImageResult:
-        """Inverse of ``dataclasses.asdict``; ValueError on missing or extra keys."""
+        """Inverse of ``dataclasses.asdict``; ValueError on unknown keys or missing required ones."""
         names = {field.name for field in fields(cls)}
-        if set(values) != names:
+        required = {field.name for field in fields(cls) if field.default is MISSING}
+        if not required <= set(values) <= names:
             raise ValueError(f"per-image record keys {sorted(values)} are not {sorted(names)}")
         return cls(**values)
 
@@ -64,6 +67,9 @@ def summarise(records: list[ImageResult], name: str, description: str) -> dict[s
             results[key].append(_pool([getattr(r, attribute) for r in group], statistics.fmean))
         for key, attribute in MEDIAN_METRICS.items():
             results[key].append(_pool([getattr(r, attribute) for r in group], statistics.median))
+    for key in OPTIONAL_METRICS:
+        if all(math.isnan(value) for value in results[key]):
+            del results[key]
     return {"name": name, "description": description, "results": results, "settings": settings}
 
 

@@ -9,6 +9,7 @@ torch thread; encode and decode times are then single-core times.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -25,6 +26,7 @@ from kodak_eval.codecs import get_codec
 from kodak_eval.codecs.base import Codec
 from kodak_eval.errors import EvalError
 from kodak_eval.metrics import bits_per_pixel, ms_ssim_rgb, psnr_rgb, psnr_y, psnr_yuv
+from kodak_eval.perceptual import Lpips
 from kodak_eval.results import PER_IMAGE_SUFFIX, ImageResult, summarise, write_json, write_per_image
 
 CACHE_FOLDER, STREAM_FOLDER = "cache", "streams"
@@ -39,6 +41,7 @@ class Job:
     image: Path
     stream: Path
     key: str  # cache key
+    lpips: Path | None = None  # folder of LPIPS weights, when LPIPS is measured
 
 
 def load_rgb(path: Path) -> np.ndarray:
@@ -50,7 +53,7 @@ def load_rgb(path: Path) -> np.ndarray:
         raise EvalError(f"cannot read image {path}: {error}") from None
 
 
-def code_image(codec: Codec, setting: int, image: Path, stream: Path) -> ImageResult:
+def code_image(codec: Codec, setting: int, image: Path, stream: Path, lpips: Lpips | None = None) -> ImageResult:
     """Encode ``image`` to the ``stream`` file, decode that file and measure the result."""
     reference = load_rgb(image)
     height, width = reference.shape[:2]
@@ -73,10 +76,21 @@ def code_image(codec: Codec, setting: int, image: Path, stream: Path) -> ImageRe
         psnr_rgb=psnr_rgb(reference, decoded), psnr_y=psnr_y(reference, decoded),
         psnr_yuv=psnr_yuv(reference, decoded), ms_ssim=ms_ssim_rgb(reference, decoded),
         encode_s=encode_s, decode_s=decode_s,
+        lpips=lpips(reference, decoded) if lpips is not None else math.nan,
     )
 
 
 _WORKER_CODECS: dict[str, Codec] = {}
+_WORKER_LPIPS: dict[Path, Lpips] = {}
+
+
+def lpips_model(folder: Path | None, cache: dict[Path, Lpips]) -> Lpips | None:
+    """The LPIPS network of a weights folder, built once per process; None without a folder."""
+    if folder is None:
+        return None
+    if folder not in cache:
+        cache[folder] = Lpips(folder)
+    return cache[folder]
 
 
 def _single_threaded_worker() -> None:
@@ -90,16 +104,18 @@ def _run_in_worker(job: Job) -> ImageResult:
         codec = get_codec(job.codec)
         codec.load()
         _WORKER_CODECS[job.codec] = codec
-    return code_image(_WORKER_CODECS[job.codec], job.setting, job.image, job.stream)
+    return code_image(_WORKER_CODECS[job.codec], job.setting, job.image, job.stream,
+                      lpips_model(job.lpips, _WORKER_LPIPS))
 
 
-def plan_jobs(codecs: list[Codec], images: list[Path], out: Path) -> list[Job]:
+def plan_jobs(codecs: list[Codec], images: list[Path], out: Path, lpips: Path | None = None) -> list[Job]:
     """Every (codec, setting, image) combination, in sweep order."""
     digests = {image: file_digest(image) for image in images}
+    metrics = "+lpips" if lpips is not None else ""  # results with LPIPS are cached apart
     return [
         Job(codec.name, setting, image,
             out / STREAM_FOLDER / codec.name / str(setting) / f"{image.stem}{codec.suffix}",
-            cache_key(codec.identity, setting, digests[image]))
+            cache_key(codec.identity + metrics, setting, digests[image]), lpips)
         for codec in codecs for setting in codec.settings for image in images
     ]
 
@@ -111,9 +127,12 @@ def _execute(jobs: list[Job], codecs: dict[str, Codec], workers: int, on_done) -
     if workers <= 1:
         for codec in {job.codec for job in jobs}:
             codecs[codec].load()
+        networks: dict[Path, Lpips] = {}
         for job in jobs:
             try:
-                on_done(job, code_image(codecs[job.codec], job.setting, job.image, job.stream))
+                result = code_image(codecs[job.codec], job.setting, job.image, job.stream,
+                                    lpips_model(job.lpips, networks))
+                on_done(job, result)
             except EvalError:
                 raise
             except Exception as error:  # a codec library failing on one image
@@ -133,12 +152,13 @@ def _execute(jobs: list[Job], codecs: dict[str, Codec], workers: int, on_done) -
 
 
 def run_codecs(codecs: list[Codec], images: list[Path], out: Path, jobs: int = 1,
-               progress: bool = True) -> dict[str, list[ImageResult]]:
+               progress: bool = True, lpips: Path | None = None) -> dict[str, list[ImageResult]]:
     """Run every codec over ``images`` (reusing cached results); per-codec records, in sweep order.
 
     ``jobs > 1`` needs codecs that ``get_codec`` can rebuild by name in a fresh process.
+    ``lpips``: a folder of LPIPS weights (see ``perceptual``) to measure LPIPS too.
     """
-    planned = plan_jobs(codecs, images, out)
+    planned = plan_jobs(codecs, images, out, lpips)
     cache = ResultCache(out / CACHE_FOLDER)
     results: dict[Job, ImageResult] = {}
     for job in planned:
