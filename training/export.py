@@ -29,6 +29,7 @@ def export_checkpoint(checkpoint: Path, destination: Path, command: str = "", ha
         "steps": state["step"],
         "training_seconds": round(state["seconds"], 1),
         "hardware": state["hardware"],
+        "data": state.get("data", {"folder": state["config"]["data_dir"]}),
         "config": state["config"],
         "command": command,
     }

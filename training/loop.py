@@ -109,6 +109,8 @@ class Trainer:
             "step": self.step,
             "seconds": self.seconds,
             "config": self.config.to_dict(),
+            "data": {"folder": str(self.config.data_dir), "training_images": len(self.train_files),
+                     "validation_images": len(self.validation_files)},
             "hardware": hardware_description(self.device),
         }
         temporary = path.with_suffix(".tmp")

@@ -73,6 +73,7 @@ def test_export_writes_weights_and_manifest(data_dir, tmp_path):
     written = json.loads((tmp_path / "out" / "smoke.json").read_text())
     assert written["steps"] == 2 and written["command"] == "the command" and "CPU" in written["hardware"]
     assert written["config"]["model"]["channels"] == 16
+    assert written["data"] == {"folder": str(data_dir), "training_images": 2, "validation_images": 2}
     assert set(load_state_dict(weights)) == set(trainer.model.state_dict())
 
 
