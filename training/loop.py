@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import math
 import platform
+import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,15 +195,40 @@ def append_csv(path: Path, row: dict) -> None:
         writer.writerow(row)
 
 
+@contextmanager
+def stop_requests() -> Iterator[list[bool]]:
+    """While inside, SIGTERM and SIGINT only set a flag (the returned one-item list), so
+    the loop can finish its step and save; the previous handlers come back afterwards."""
+    requested = [False]
+    if threading.current_thread() is not threading.main_thread():
+        yield requested
+        return
+
+    def request(signum, frame):
+        requested[0] = True
+
+    previous = {sig: signal.signal(sig, request) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield requested
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def run_training(trainer: Trainer, minutes: float | None, echo=print) -> None:
-    """Train until ``total_steps`` or the time budget, checkpointing and logging as it goes
-    (on the main rank; all ranks stop at the same step)."""
+    """Train until ``total_steps``, the time budget or SIGTERM/SIGINT, checkpointing and
+    logging as it goes (on the main rank; all ranks stop at the same step)."""
+    with stop_requests() as stop:
+        _train(trainer, minutes, stop, echo)
+
+
+def _train(trainer: Trainer, minutes: float | None, stop: list[bool], echo) -> None:
     config, ranks = trainer.config, trainer.ranks
     deadline = time.monotonic() + minutes * 60 if minutes else math.inf
     window: list[StepResult] = []
     last = time.monotonic()
     while trainer.step < config.total_steps:
-        if distributed.any_rank(time.monotonic() >= deadline, ranks, trainer.device):
+        if distributed.any_rank(time.monotonic() >= deadline or stop[0], ranks, trainer.device):
             break
         window.append(trainer.train_step())
         now = time.monotonic()

@@ -64,6 +64,24 @@ def test_minutes_budget_stops_cleanly_with_a_checkpoint(data_dir, tmp_path):
     assert trainer.step == 0 and (tmp_path / "run" / CHECKPOINT_NAME).exists()
 
 
+def test_sigterm_stops_after_the_step_and_saves(data_dir, tmp_path):
+    import os
+    import signal
+
+    trainer = Trainer(smoke_config(data_dir, total_steps=10_000), tmp_path / "run", torch.device("cpu"))
+    steps = []
+
+    def echo(*_):
+        steps.append(trainer.step)
+        if len(steps) == 2:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    previous = signal.getsignal(signal.SIGTERM)
+    run_training(trainer, None, echo=echo)
+    assert trainer.step < 10 and torch.load(tmp_path / "run" / CHECKPOINT_NAME, weights_only=False)["step"] == trainer.step
+    assert signal.getsignal(signal.SIGTERM) is previous
+
+
 def test_export_writes_weights_and_manifest(data_dir, tmp_path):
     trainer = Trainer(smoke_config(data_dir, total_steps=2), tmp_path / "run", torch.device("cpu"))
     run_training(trainer, None, echo=lambda *_: None)
