@@ -1,6 +1,6 @@
 """Entropy models and coding: symbols, distributions and constriction coders (no images)."""
 
-from entropy.categorical import decode_categorical, encode_categorical
+from entropy.categorical import IndexStreamDecoder, IndexStreamEncoder, decode_categorical, encode_categorical
 from entropy.coder import EntropyDecodeError
 from entropy.gaussian import (
     SCALE_TABLE,
@@ -16,6 +16,8 @@ __all__ = [
     "EntropyDecodeError",
     "GaussianStreamDecoder",
     "GaussianStreamEncoder",
+    "IndexStreamDecoder",
+    "IndexStreamEncoder",
     "decode_categorical",
     "decode_gaussian",
     "encode_categorical",

@@ -53,3 +53,31 @@ def test_categorical_round_trip_per_channel():
 def test_stream_length_must_be_whole_words():
     with pytest.raises(EntropyDecodeError):
         decode_gaussian(b"abc", np.zeros(4, np.int32))
+
+
+def test_index_stream_round_trips_groups_with_per_symbol_tables():
+    from entropy import IndexStreamDecoder, IndexStreamEncoder
+
+    rng = np.random.default_rng(5)
+    alphabet = 4096
+    groups = []
+    encoder = IndexStreamEncoder()
+    for count in (300, 0, 120):
+        logits = rng.normal(0, 3, (count, alphabet))
+        probabilities = np.exp(logits - logits.max(1, keepdims=True))
+        symbols = np.array([rng.choice(alphabet, p=row / row.sum()) for row in probabilities], dtype=np.int32)
+        encoder.encode(symbols, probabilities)
+        groups.append((symbols, probabilities))
+    data = encoder.finish()
+    decoder = IndexStreamDecoder(data)
+    for symbols, probabilities in groups:
+        assert np.array_equal(decoder.decode(probabilities), symbols)
+    # a good prior codes far below log2(alphabet) = 12 bits per index
+    assert 8 * len(data) / 420 < 10
+
+
+def test_index_stream_rejects_mismatched_tables():
+    from entropy import IndexStreamEncoder
+
+    with pytest.raises(ValueError, match="one row per symbol"):
+        IndexStreamEncoder().encode(np.zeros(3, np.int32), np.ones((2, 8)))
