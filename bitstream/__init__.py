@@ -3,7 +3,7 @@
 Pure standard library; knows bytes only. See docs/FORMAT.md for the spec.
 """
 
-from .chunk_types import CHUNK_TYPES, DONE, HEAD, META, YLAT, ZLAT, register_chunk_type
+from .chunk_types import CHUNK_TYPES, DONE, HEAD, META, VQIX, YLAT, ZLAT, register_chunk_type
 from .container import Container, read_container, write_container
 from .errors import FormatError
 from .framing import FORMAT_VERSION, SIGNATURE, Chunk
@@ -16,6 +16,7 @@ __all__ = [
     "HEAD",
     "META",
     "SIGNATURE",
+    "VQIX",
     "YLAT",
     "ZLAT",
     "Chunk",

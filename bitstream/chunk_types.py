@@ -15,6 +15,7 @@ HEAD = b"HEAD"
 DONE = b"DONE"
 ZLAT = b"ZLAT"
 YLAT = b"YLAT"
+VQIX = b"VQIX"
 META = b"meta"
 
 CHUNK_TYPES: dict[bytes, str] = {
@@ -22,6 +23,7 @@ CHUNK_TYPES: dict[bytes, str] = {
     DONE: "end of stream; empty data; nothing may follow it",
     ZLAT: "hyper-latent z: entropy-coded with the factorized model",
     YLAT: "latent y: entropy-coded with the Gaussian conditional model",
+    VQIX: "vector-quantizer index grid: checkerboard anchors, then the rest, coded with the learned index prior",
     META: "free-form UTF-8 key=value text, e.g. encoder version; safe to ignore",
 }
 """Known chunk types mapped to a one-line description."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import sys
 
 import click
@@ -11,6 +12,7 @@ from bitstream import FormatError, read_container
 from cli.files import UsageError, encode_image_file, image_format_for, open_image, read_input, write_output
 from nvc.errors import CodecError
 from nvc.registry import DEFAULT_MODEL, model_entries
+from nvc.vq_codec import index_statistics, is_vq
 
 EXIT_ERROR = 1
 
@@ -94,6 +96,11 @@ def info(source: str) -> None:
     click.echo("chunks:")
     for chunk_type, size in container.chunk_sizes():
         click.echo(f"  {chunk_type}  {size:>10} bytes")
+    entry = {entry.name: entry for entry in model_entries()}.get(header.model)
+    if entry is not None and is_vq(entry):
+        codebook, bits = index_statistics(container, entry)
+        click.echo(f"codebook:       {codebook} entries ({math.log2(codebook):.0f} bits per index uncoded)")
+        click.echo(f"index bits:     {bits:.3f} per index")
 
 
 @main.command()

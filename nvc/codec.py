@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from bitstream import Chunk, Container, FormatError, Header, read_container, write_container
 from entropy import (
@@ -42,8 +41,10 @@ from nvc.entropy_parameters import (
 )
 from nvc.errors import CodecError, ModelMismatchError
 from nvc.hyperprior import GainedHyperprior, LatentGroup, group_positions
+from nvc.pixels import pixels_to_tensor, tensor_to_pixels
+from nvc.loading import load_network
 from nvc.registry import ModelEntry, get_model_entry, model_entries
-from nvc.weights import file_digest, load_state_dict
+from nvc.vq_codec import decode_vq, encode_vq, is_vq
 
 BIT_DEPTH = 8
 Z_CHUNK, Y_CHUNK = b"ZLAT", b"YLAT"
@@ -61,15 +62,9 @@ class LoadedModel:
 
 @functools.lru_cache(maxsize=8)
 def load_model(name: str) -> LoadedModel:
-    """Load (once) the weights of a registered model, checking the file's digest."""
+    """Load (once) the weights of a registered hyperprior-family model."""
     entry = get_model_entry(name)
-    if not entry.weights.exists():
-        raise CodecError(f"weights of model '{name}' are missing: {entry.weights}")
-    if file_digest(entry.weights) != entry.digest:
-        raise CodecError(f"weights file of model '{name}' does not match its registered digest")
-    network = entry.config.build()
-    network.load_state_dict(load_state_dict(entry.weights))
-    network.eval()
+    network = load_network(entry)
     return LoadedModel(entry, network, hyper_latent_table(network))
 
 
@@ -79,12 +74,6 @@ def _latent_shapes(model: LoadedModel, height: int, width: int) -> tuple[tuple, 
     config = model.entry.config
     y_size = (z_size[0] * Y_PER_Z, z_size[1] * Y_PER_Z)
     return (config.channels, *z_size), (config.latent_channels, *y_size)
-
-
-def _pad(x: torch.Tensor) -> torch.Tensor:
-    stride = GainedHyperprior.downsampling
-    height, width = x.shape[2:]
-    return F.pad(x, (0, -width % stride, 0, -height % stride), mode="replicate")
 
 
 @dataclass(frozen=True)
@@ -143,10 +132,8 @@ def _check_quality(model: LoadedModel, quality: int) -> None:
 def analyse_pixels(model: LoadedModel, pixels: np.ndarray, quality: int) -> LatentSymbols:
     """The symbols the encoder codes for (H, W, 3) uint8 pixels at a 1-based quality."""
     _check_quality(model, quality)
-    # A copy: pixels may be a read-only view (np.asarray of a PIL image), for which
-    # torch.from_numpy prints a UserWarning on stderr.
-    x = torch.from_numpy(np.array(pixels, copy=True)).permute(2, 0, 1)[None].float().div(255.0)
-    y, z = model.network.analyse(_pad(x), torch.tensor([quality - 1]))
+    x = pixels_to_tensor(pixels, GainedHyperprior.downsampling)
+    y, z = model.network.analyse(x, torch.tensor([quality - 1]))
     z_symbols = hyper_latent_symbols(z, model.table)
     z_hat = hyper_latent_values(z_symbols, model.table, z.shape[1:])
 
@@ -160,6 +147,8 @@ def analyse_pixels(model: LoadedModel, pixels: np.ndarray, quality: int) -> Late
 
 def encode_pixels(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> bytes:
     """Code (H, W, 3) uint8 pixels at a 1-based quality level into a container."""
+    if is_vq(get_model_entry(model_name)):
+        return encode_vq(pixels, quality, model_name, channels)
     model = load_model(model_name)
     symbols = analyse_pixels(model, pixels, quality)
     height, width = pixels.shape[:2]
@@ -175,7 +164,7 @@ def encode_pixels(pixels: np.ndarray, quality: int, model_name: str, channels: i
     return write_container(header, chunks)
 
 
-def model_for_header(header: Header) -> LoadedModel:
+def entry_for_header(header: Header) -> ModelEntry:
     """The installed model a stream was made with; ModelMismatchError if there is none."""
     known = {entry.name: entry for entry in model_entries()}
     entry = known.get(header.model)
@@ -188,7 +177,7 @@ def model_for_header(header: Header) -> LoadedModel:
         )
     if header.quality not in entry.qualities:
         raise FormatError(f"stream quality {header.quality} is outside model '{entry.name}' range")
-    return load_model(entry.name)
+    return entry
 
 
 def decode_symbols(model: LoadedModel, container: Container) -> LatentSymbols:
@@ -214,9 +203,10 @@ def decode_stream(data: bytes) -> tuple[np.ndarray, Header]:
     """Container bytes back to (H, W, 3) uint8 pixels and the stream's header."""
     container = read_container(data)
     header = container.header
-    model = model_for_header(header)
+    entry = entry_for_header(header)
+    if is_vq(entry):
+        return decode_vq(container, entry.name), header
+    model = load_model(entry.name)
     symbols = decode_symbols(model, container)
     x_hat = model.network.synthesise(symbols.y_hat, torch.tensor([header.quality - 1]))
-    x_hat = x_hat[0, :, : header.height, : header.width].clamp(0, 1)
-    pixels = x_hat.mul(255).round().byte().permute(1, 2, 0).contiguous().numpy()
-    return pixels, header
+    return tensor_to_pixels(x_hat, header.height, header.width), header
