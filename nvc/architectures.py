@@ -7,14 +7,16 @@ from dataclasses import fields
 
 from nvc.checkerboard import CheckerboardConfig
 from nvc.hyperprior import HyperpriorConfig
+from nvc.vq import VQConfig
 
-ARCHITECTURES: dict[str, type[HyperpriorConfig]] = {
+ARCHITECTURES: dict[str, type] = {
     "hyperprior": HyperpriorConfig,  # mean-scale hyperprior, GDN transforms
     "checkerboard": CheckerboardConfig,  # + channel slices x checkerboard context, residual transforms
+    "vq": VQConfig,  # VQGAN-style autoencoder with index priors, for ultra-low rates
 }
 
 
-def architecture_config(architecture: str, values: dict) -> HyperpriorConfig:
+def architecture_config(architecture: str, values: dict):
     """The config of ``architecture`` with ``values`` overriding its defaults (ValueError on
     an unknown architecture or key)."""
     if architecture not in ARCHITECTURES:

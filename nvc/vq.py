@@ -147,7 +147,10 @@ class VQAutoencoder(nn.Module):
 
     def indices(self, x: torch.Tensor, level: int) -> torch.Tensor:
         """(B, H/16, W/16) indices of an image in [0, 1] at a 0-based quality level."""
-        latent = self.encoder(x)
+        return self.latent_indices(self.encoder(x), level)
+
+    def latent_indices(self, latent: torch.Tensor, level: int) -> torch.Tensor:
+        """Indices of an encoder output at a 0-based quality level."""
         vectors = latent.permute(0, 2, 3, 1).reshape(-1, latent.shape[1])
         chosen = nearest(vectors, self.codebook(level))
         return chosen.reshape(latent.shape[0], *latent.shape[2:])
@@ -159,6 +162,7 @@ class VQAutoencoder(nn.Module):
     def forward(self, x: torch.Tensor) -> dict:
         """Training path of the transforms (full codebook): reconstruction, indices and the
         codebook/commitment loss."""
-        quantized = self.quantizer(self.encoder(x))
+        latent = self.encoder(x)
+        quantized = self.quantizer(latent)
         return {"x_hat": self.decoder(quantized.values), "indices": quantized.indices,
-                "commitment": quantized.commitment}
+                "commitment": quantized.commitment, "latent": latent}

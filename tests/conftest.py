@@ -32,3 +32,32 @@ def photo_like() -> np.ndarray:
     rng = np.random.default_rng(0)
     base = np.stack([rows * 4, cols * 3, (rows + cols) * 2], axis=2) % 256
     return np.clip(base + rng.integers(-8, 9, base.shape), 0, 255).astype(np.uint8)
+
+
+@pytest.fixture(scope="session")
+def register_network(tmp_path_factory):
+    """A function that builds ``config``'s network from ``seed`` (leaving the global RNG as
+    it was), lets ``adjust`` edit its weights, and registers it (fp32) as a test model."""
+
+    def register(name: str, config, seed: int, adjust=None, description: str = "test model") -> str:
+        state = torch.random.get_rng_state()
+        torch.manual_seed(seed)
+        network = config.build()
+        torch.random.set_rng_state(state)
+        if adjust is not None:
+            with torch.no_grad():
+                adjust(network)
+        path = tmp_path_factory.mktemp(name) / f"{name}.safetensors"
+        digest = save_state_dict(network.state_dict(), path, half=False)
+        register_model(ModelEntry(name, "0", path, digest.hex(), config, description))
+        return name
+
+    return register
+
+
+@pytest.fixture(scope="session")
+def textured_image() -> np.ndarray:
+    """A 96x160 RGB image: gradients plus strong noise, so latents vary (uint8)."""
+    rows, cols = np.mgrid[0:96, 0:160]
+    noise = np.random.default_rng(4).integers(-30, 31, (96, 160, 3))
+    return np.clip(np.stack([rows * 2, cols, rows + cols], axis=2) % 256 + noise, 0, 255).astype(np.uint8)

@@ -26,6 +26,12 @@ class TrainConfig:
     final_learning_rate_fraction: float = 0.1  # cosine decay to this over total_steps
     total_steps: int = 20000
     gradient_clip: float = 1.0
+    # VQ autoencoder (architecture "vq") only:
+    ms_ssim_weight: float = 0.2  # weight of 1 - MS-SSIM next to the L1 loss
+    adversarial_weight: float = 0.1  # weight of the generator's hinge loss
+    adversarial_start: int = 2000  # steps of reconstruction-only training before the GAN starts
+    discriminator_learning_rate: float = 1e-4
+    prior_learning_rate: float = 1e-3
     log_every: int = 50
     validate_every: int = 500
     checkpoint_every: int = 200

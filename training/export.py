@@ -13,7 +13,20 @@ from pathlib import Path
 
 import torch
 
+from nvc.architectures import architecture_config
 from nvc.weights import save_state_dict
+
+
+def final_weights(state: dict) -> dict:
+    """The model weights to ship from a checkpoint: as trained, except that a VQ model's
+    sub-codebooks are re-derived from its final codebook."""
+    config = state["config"]
+    if config.get("architecture") != "vq":
+        return state["model"]
+    model = architecture_config("vq", config["model"]).build()
+    model.load_state_dict(state["model"])
+    model.derive_sub_codebooks()
+    return model.state_dict()
 
 
 def export_checkpoint(checkpoint: Path, destination: Path, command: str = "", half: bool = True) -> dict:
@@ -21,7 +34,7 @@ def export_checkpoint(checkpoint: Path, destination: Path, command: str = "", ha
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
     weights_path = destination.with_suffix(".safetensors")
     weights_path.parent.mkdir(parents=True, exist_ok=True)
-    digest = save_state_dict(state["model"], weights_path, half=half)
+    digest = save_state_dict(final_weights(state), weights_path, half=half)
     manifest = {
         "weights": weights_path.name,
         "sha256": digest.hex(),

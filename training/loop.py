@@ -10,7 +10,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -19,19 +18,9 @@ from training import distributed
 from training.config import TrainConfig
 from training.data import ImageBank, list_images, split_files
 from training.distributed import Ranks
+from training.objectives import learning_rate_at, make_objective, validation_crops
 
 CHECKPOINT_NAME = "checkpoint.pt"
-VALIDATION_CROP = 256  # side of the centred validation crops (smaller images: their size)
-
-
-@dataclass
-class StepResult:
-    """Scalars of one training step (means over the batch)."""
-
-    loss: float
-    bpp: float
-    mse: float
-    auxiliary: float
 
 
 def hardware_description(device: torch.device) -> str:
@@ -39,22 +28,6 @@ def hardware_description(device: torch.device) -> str:
     if device.type == "cuda":
         return f"{torch.cuda.get_device_name(device)} (torch {torch.__version__})"
     return f"{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads (torch {torch.__version__})"
-
-
-def rate_distortion(model: torch.nn.Module, x: torch.Tensor, quality: torch.Tensor) -> tuple:
-    """Per-sample (bpp, mse on the 0..1 scale) and the reconstruction."""
-    out = model(x, quality)
-    pixels = x.shape[2] * x.shape[3]
-    bits = sum(l.clamp_min(1e-9).log2().neg().flatten(1).sum(1) for l in out["likelihoods"].values())
-    mse = (out["x_hat"].float() - x).pow(2).flatten(1).mean(1)
-    return bits / pixels, mse
-
-
-def learning_rate_at(config: TrainConfig, step: int) -> float:
-    """Cosine decay from the base rate to ``final_learning_rate_fraction`` of it."""
-    progress = min(step / max(config.total_steps, 1), 1.0)
-    floor = config.final_learning_rate_fraction
-    return config.learning_rate * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
 class Trainer:
@@ -68,13 +41,8 @@ class Trainer:
         self.model = config.model.build().to(device)
         if config.channels_last:
             self.model = self.model.to(memory_format=torch.channels_last)
-        auxiliary_names = [n for n, _ in self.model.named_parameters() if n.endswith("quantiles")]
-        auxiliary = [p for n, p in self.model.named_parameters() if n in auxiliary_names]
-        main = [p for n, p in self.model.named_parameters() if n not in auxiliary_names]
-        self.optimizer = torch.optim.Adam(main, lr=config.learning_rate)
-        self.auxiliary_optimizer = torch.optim.Adam(auxiliary, lr=config.auxiliary_learning_rate)
-        # The quantiles only see the auxiliary loss, identical on every rank: no all-reduce.
-        self.network = distributed.wrap(self.model, ranks, auxiliary_names)
+        self.objective = make_objective(self.model, config)
+        self.network = distributed.wrap(self.model, ranks, self.objective.unsynchronised)
         if config.compile:
             self.network = torch.compile(self.network)
         self.generator = torch.Generator().manual_seed(config.seed + ranks.rank)
@@ -105,8 +73,8 @@ class Trainer:
         path = self.run_dir / CHECKPOINT_NAME
         state = {
             "model": self.model.state_dict(),
-            "optimizer": self.optimizer.state_dict(),
-            "auxiliary_optimizer": self.auxiliary_optimizer.state_dict(),
+            **{name: optimizer.state_dict() for name, optimizer in self.objective.optimizers.items()},
+            "objective_modules": {name: module.state_dict() for name, module in self.objective.modules.items()},
             "generator": self.generator.get_state(),
             "global_rng": torch.get_rng_state(),  # the entropy models' training noise draws from it
             "cuda_rng": torch.cuda.get_rng_state(self.device) if self.device.type == "cuda" else None,
@@ -129,8 +97,10 @@ class Trainer:
             return False
         state = torch.load(path, map_location=self.device, weights_only=False)
         self.model.load_state_dict(state["model"])
-        self.optimizer.load_state_dict(state["optimizer"])
-        self.auxiliary_optimizer.load_state_dict(state["auxiliary_optimizer"])
+        for name, optimizer in self.objective.optimizers.items():
+            optimizer.load_state_dict(state[name])
+        for name, module in self.objective.modules.items():
+            module.load_state_dict(state["objective_modules"][name])
         self.generator.set_state(state["generator"])
         if "global_rng" in state:
             torch.set_rng_state(state["global_rng"].cpu())
@@ -140,47 +110,23 @@ class Trainer:
         return True
 
     # -- steps -----------------------------------------------------------------------------
-    def train_step(self) -> StepResult:
-        """One optimizer step on a batch of random crops at random quality levels."""
+    def train_step(self) -> dict:
+        """One optimisation step on a batch of random crops; the scalars to log."""
         config = self.config
         x = self.train_data.random_crops(config.batch_size, config.crop, self.generator)
         x = x.to(self.device, non_blocking=True)
         if config.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
-        levels = config.model.quality_levels
-        quality = torch.randint(levels, (config.batch_size,), generator=self.generator).to(self.device)
-        for group in self.optimizer.param_groups:
-            group["lr"] = learning_rate_at(config, self.step)
         self.model.train()
-        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=config.bf16):
-            bpp, mse = rate_distortion(self.network, x, quality)
-        lambdas = self.model.lambdas[quality]
-        loss = (lambdas * 255.0**2 * mse + bpp).mean()
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), config.gradient_clip)
-        if torch.isfinite(norm):  # a rare non-finite batch is skipped rather than poisoning Adam
-            self.optimizer.step()
-        auxiliary = self.model.auxiliary_loss()
-        self.auxiliary_optimizer.zero_grad(set_to_none=True)
-        auxiliary.backward()
-        self.auxiliary_optimizer.step()
+        result = self.objective.step(self.network, x, self.generator, self.step)
         self.step += 1
-        return StepResult(loss.item(), bpp.mean().item(), mse.mean().item(), auxiliary.item())
+        return result
 
     @torch.no_grad()
     def validate(self) -> list[dict]:
-        """Estimated bpp and PSNR (rounded latents) on the held-out crops, per quality level."""
+        """The objective's validation rows on the held-out crops."""
         self.model.eval()
-        stride = self.model.downsampling
-        side = min(VALIDATION_CROP, self.config.crop * 2, self.validation_data.smallest_side()) // stride * stride
-        x = self.validation_data.center_crops(side)
-        rows = []
-        for level in range(self.config.model.quality_levels):
-            quality = torch.full((x.shape[0],), level, device=self.device)
-            bpp, mse = rate_distortion(self.model, x, quality)
-            psnr = (-10 * torch.log10(mse.clamp_min(1e-10))).mean().item()
-            rows.append({"quality": level + 1, "bpp": bpp.mean().item(), "psnr": psnr})
+        rows = self.objective.validate(validation_crops(self.model, self.config, self.validation_data))
         self.model.train()
         return rows
 
@@ -225,7 +171,7 @@ def run_training(trainer: Trainer, minutes: float | None, echo=print) -> None:
 def _train(trainer: Trainer, minutes: float | None, stop: list[bool], echo) -> None:
     config, ranks = trainer.config, trainer.ranks
     deadline = time.monotonic() + minutes * 60 if minutes else math.inf
-    window: list[StepResult] = []
+    window: list[dict] = []
     last = time.monotonic()
     while trainer.step < config.total_steps:
         if distributed.any_rank(time.monotonic() >= deadline or stop[0], ranks, trainer.device):
@@ -237,13 +183,14 @@ def _train(trainer: Trainer, minutes: float | None, stop: list[bool], echo) -> N
         if not ranks.is_main:
             continue
         if trainer.step % config.log_every == 0:
-            mean = {k: sum(getattr(r, k) for r in window) / len(window) for k in StepResult.__dataclass_fields__}
-            psnr = -10 * math.log10(max(mean["mse"], 1e-10))
+            mean = {k: sum(r[k] for r in window) / len(window) for k in window[0]}
+            if "mse" in mean:
+                mean["psnr"] = -10 * math.log10(max(mean["mse"], 1e-10))
             row = {"step": trainer.step, "seconds": round(trainer.seconds, 1),
-                   "lr": learning_rate_at(config, trainer.step), **mean, "psnr": psnr}
+                   "lr": learning_rate_at(config, trainer.step), **mean}
             append_csv(trainer.run_dir / "train_log.csv", row)
-            echo(f"step {trainer.step} loss {mean['loss']:.4f} bpp {mean['bpp']:.4f} "
-                 f"psnr {psnr:.2f} aux {mean['auxiliary']:.1f} ({trainer.seconds:.0f}s)")
+            scalars = " ".join(f"{k} {v:.4g}" for k, v in mean.items())
+            echo(f"step {trainer.step} {scalars} ({trainer.seconds:.0f}s)")
             window = []
         if trainer.step % config.validate_every == 0:
             for row in trainer.validate():

@@ -13,37 +13,28 @@ from nvc.architectures import architecture_config
 from nvc.checkerboard import CheckerboardConfig
 from nvc.codec import analyse_pixels, decode_symbols, load_model
 from nvc.hyperprior import checkerboard
-from nvc.registry import ModelEntry, register_model
-from nvc.weights import save_state_dict
 
 CONFIG = CheckerboardConfig(channels=8, latent_channels=12, slices=(2, 2, 8), context_channels=8)
 
 
+def amplify(network) -> None:
+    """Latents large enough to give varied symbols, and context corrections that matter."""
+    network.g_a[-1].weight.mul_(100.0)
+    network.g_a[-1].bias.mul_(100.0)
+    for net in network.parameter_nets:
+        net[-1].weight.normal_(0.0, 0.5)
+    network.h_s[-1].bias.view(2, -1)[0].fill_(2.0)  # scales of a few quantization steps
+
+
 @pytest.fixture(scope="module")
-def context_model(tmp_path_factory) -> str:
-    """A tiny random checkerboard model with latents large enough to give varied symbols."""
-    state = torch.random.get_rng_state()
-    torch.manual_seed(2)
-    network = CONFIG.build()
-    torch.random.set_rng_state(state)
-    with torch.no_grad():
-        network.g_a[-1].weight.mul_(100.0)
-        network.g_a[-1].bias.mul_(100.0)
-        for net in network.parameter_nets:  # non-zero corrections: the context must matter
-            net[-1].weight.normal_(0.0, 0.5)
-        network.h_s[-1].bias.view(2, -1)[0].fill_(2.0)  # scales of a few quantization steps
-    path = tmp_path_factory.mktemp("context") / "context.safetensors"
-    digest = save_state_dict(network.state_dict(), path, half=False)
-    register_model(ModelEntry("test-context", "0", path, digest.hex(), CONFIG, "test context model"))
-    yield "test-context"
+def context_model(register_network) -> str:
+    yield register_network("test-context", CONFIG, 2, amplify, "test context model")
     registry._MODELS.pop("test-context", None)
 
 
 @pytest.fixture(scope="module")
-def image() -> np.ndarray:
-    rows, cols = np.mgrid[0:96, 0:160]
-    noise = np.random.default_rng(4).integers(-30, 31, (96, 160, 3))
-    return np.clip(np.stack([rows * 2, cols, rows + cols], axis=2) % 256 + noise, 0, 255).astype(np.uint8)
+def image(textured_image) -> np.ndarray:
+    return textured_image
 
 
 def test_checkerboard_pattern():

@@ -13,39 +13,31 @@ from cli.main import main
 from nvc import registry
 from bitstream import read_container
 from nvc.pixels import pixels_to_tensor
-from nvc.registry import ModelEntry, register_model
 from nvc.vq import VQConfig
 from nvc.vq_codec import decode_indices, load_vq
-from nvc.weights import save_state_dict
 
 TINY = VQConfig(channels=16, code_dimension=4, codebook_size=64, stages=4, sub_codebooks=(4, 16),
                 prior_channels=16, embedding_channels=8)
 
 
-@pytest.fixture(scope="module")
-def vq_model(tmp_path_factory) -> str:
-    state = torch.random.get_rng_state()
-    torch.manual_seed(5)
-    network = TINY.build()
-    torch.random.set_rng_state(state)
-    with torch.no_grad():
-        network.encoder[-1].weight.mul_(20.0)  # spread the latents over many codes
-        for prior in network.priors:
-            prior.context[-1].weight.normal_(0.0, 0.3)
-            prior.anchor_logits.normal_(0.0, 1.0)
+def spread(network) -> None:
+    """Larger latents and non-uniform priors, so indices and their probabilities vary."""
+    network.encoder[-1].weight.mul_(20.0)
+    for prior in network.priors:
+        prior.context[-1].weight.normal_(0.0, 0.3)
+        prior.anchor_logits.normal_(0.0, 1.0)
     network.derive_sub_codebooks()
-    path = tmp_path_factory.mktemp("vq") / "vq.safetensors"
-    digest = save_state_dict(network.state_dict(), path, half=False)
-    register_model(ModelEntry("test-vq", "0", path, digest.hex(), TINY, "tiny VQ test model"))
-    yield "test-vq"
+
+
+@pytest.fixture(scope="module")
+def vq_model(register_network) -> str:
+    yield register_network("test-vq", TINY, 5, spread, "tiny VQ test model")
     registry._MODELS.pop("test-vq", None)
 
 
 @pytest.fixture(scope="module")
-def image() -> np.ndarray:
-    rows, cols = np.mgrid[0:96, 0:128]
-    noise = np.random.default_rng(6).integers(-40, 41, (96, 128, 3))
-    return np.clip(np.stack([rows * 2, cols * 2, rows + cols], axis=2) % 256 + noise, 0, 255).astype(np.uint8)
+def image(textured_image) -> np.ndarray:
+    return textured_image[:, :128]
 
 
 @pytest.mark.parametrize("size", [(1, 1), (17, 33), (96, 128)])

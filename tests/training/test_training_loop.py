@@ -135,3 +135,21 @@ def test_checkerboard_architecture_trains_and_exports(data_dir, tmp_path):
     manifest = export_checkpoint(tmp_path / "run" / CHECKPOINT_NAME, tmp_path / "out" / "cb")
     assert manifest["config"]["architecture"] == "checkerboard"
     assert list(manifest["config"]["model"]["slices"]) == [4, 8]
+
+
+def test_vq_objective_trains_resumes_and_exports(data_dir, tmp_path):
+    config = load_config("training/configs/vq_smoke.toml", {"data_dir": str(data_dir)})
+    trainer = Trainer(config, tmp_path / "run", torch.device("cpu"))
+    run_training(trainer, None, echo=lambda *_: None)
+    log = (tmp_path / "run" / "train_log.csv").read_text().splitlines()
+    assert "bits_per_index" in log[0] and "discriminator" in log[0] and len(log) == 5
+    validation = (tmp_path / "run" / "validation_log.csv").read_text().splitlines()
+    assert validation[0].startswith("step,quality,codebook,psnr,ms_ssim,bits_per_index,bpp,utilization")
+    resumed = Trainer(load_config("training/configs/vq_smoke.toml", {"data_dir": str(data_dir), "total_steps": 5}),
+                      tmp_path / "run", torch.device("cpu"))
+    assert resumed.resume() and resumed.step == 4
+    for name, value in trainer.objective.discriminator.state_dict().items():
+        torch.testing.assert_close(resumed.objective.discriminator.state_dict()[name], value)
+    manifest = export_checkpoint(tmp_path / "run" / CHECKPOINT_NAME, tmp_path / "vq")
+    assert manifest["config"]["architecture"] == "vq"
+    assert "sub_codebook_4" in load_state_dict(tmp_path / "vq.safetensors")
