@@ -35,6 +35,11 @@ class Container:
     chunks: list[Chunk]
     version: tuple[int, int] = FORMAT_VERSION
     layout: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+    damage: tuple[str, ...] = ()  # what a salvaging read dropped (see read_container)
+
+    def chunks_of(self, type: bytes) -> list[Chunk]:  # noqa: A002 - as in chunk()
+        """All intact chunks of ``type``, in file order."""
+        return [c for c in self.chunks if c.type == type]
 
     def chunk(self, type: bytes) -> Chunk:  # noqa: A002 - name fixed by the API
         """Return the single chunk of ``type``; FormatError if it is absent or repeated."""
@@ -82,10 +87,14 @@ def write_container(header: Header, chunks: Sequence[Chunk]) -> bytes:
     return b"".join(parts)
 
 
-def read_container(data: bytes) -> Container:
+def read_container(data: bytes, salvage: frozenset[bytes] = frozenset()) -> Container:
     """Parse an nvc stream; raise FormatError (only) if it is malformed in any way.
 
-    Accepts bytes, bytearray or memoryview; any other type is a TypeError.
+    ``salvage`` names chunk types a decoder can do without (it conceals what they held):
+    a chunk of such a type whose CRC fails is dropped, and once HEAD has been read a
+    stream that is cut short or unparseable after it ends the read there, instead of
+    raising. ``Container.damage`` then says what was dropped. Accepts bytes, bytearray or
+    memoryview; any other type is a TypeError.
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"read_container expects bytes, got {type(data).__name__}")
@@ -94,8 +103,24 @@ def read_container(data: bytes) -> Container:
     header: Header | None = None
     payload: list[Chunk] = []
     layout: list[tuple[str, int]] = []
-    for chunk, end in iter_chunks(data, PRELUDE_SIZE):
+    damage: list[str] = []
+    chunks = iter_chunks(data, PRELUDE_SIZE, tolerate_crc=bool(salvage))
+    while True:
+        try:
+            chunk, end, intact = next(chunks)
+        except StopIteration:
+            break
+        except FormatError as error:
+            if header is None or not salvage:
+                raise
+            damage.append(f"stream unreadable after {len(layout)} chunks ({error})")
+            return Container(header, payload, version, tuple(layout), tuple(damage))
         layout.append((chunk.name, chunk.size_on_disk))
+        if not intact:
+            if header is None or chunk.type not in salvage:
+                raise FormatError(f"CRC mismatch in chunk {chunk.name} (corrupt stream)")
+            damage.append(f"chunk {len(layout)} ({chunk.name}) failed its CRC and was dropped")
+            continue
         if header is None:
             if chunk.type != HEAD:
                 raise FormatError(f"first chunk must be HEAD, found {chunk.name}")
@@ -107,11 +132,14 @@ def read_container(data: bytes) -> Container:
                 raise FormatError(f"DONE chunk must be empty, has {len(chunk.data)} data bytes")
             if end != len(data):
                 raise FormatError(f"trailing bytes after DONE ({len(data) - end} bytes)")
-            return Container(header, payload, version, tuple(layout))
+            return Container(header, payload, version, tuple(layout), tuple(damage))
         elif is_known(chunk.type):
             payload.append(chunk)
         elif chunk.critical:
             raise FormatError(f"unknown critical chunk type '{chunk.name}'")
     if header is None:
         raise FormatError("stream truncated: no HEAD chunk")
+    if salvage:
+        damage.append(f"stream truncated after {len(layout)} chunks (no DONE chunk)")
+        return Container(header, payload, version, tuple(layout), tuple(damage))
     raise FormatError("stream truncated: no DONE chunk")

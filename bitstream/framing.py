@@ -96,12 +96,12 @@ def decode_prelude(data: bytes) -> tuple[int, int]:
     return major, minor
 
 
-def iter_chunks(data: bytes, offset: int) -> Iterator[tuple[Chunk, int]]:
-    """Yield ``(chunk, end_offset)`` for each CRC-checked chunk from ``offset`` to the end.
+def iter_chunks(data: bytes, offset: int, tolerate_crc: bool = False) -> Iterator[tuple[Chunk, int, bool]]:
+    """Yield ``(chunk, end_offset, intact)`` for each chunk from ``offset`` to the end.
 
     Raises FormatError for a truncated chunk, invalid type bytes, an oversized
-    length or a CRC mismatch. Lengths are checked against the bytes present
-    before anything is sliced.
+    length or (unless ``tolerate_crc``, which yields the chunk with ``intact`` False) a
+    CRC mismatch. Lengths are checked against the bytes present before anything is sliced.
     """
     end = len(data)
     while offset < end:
@@ -122,7 +122,8 @@ def iter_chunks(data: bytes, offset: int) -> Iterator[tuple[Chunk, int]]:
             )
         chunk_data = data[data_start : data_start + length]
         (stored_crc,) = _U32.unpack_from(data, data_start + length)
-        if stored_crc != _crc(chunk_type, chunk_data):
+        intact = stored_crc == _crc(chunk_type, chunk_data)
+        if not intact and not tolerate_crc:
             raise FormatError(f"CRC mismatch in chunk {name} (corrupt stream)")
         offset = data_start + length + CRC_SIZE
-        yield Chunk(chunk_type, chunk_data), offset
+        yield Chunk(chunk_type, chunk_data), offset, intact

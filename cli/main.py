@@ -64,15 +64,18 @@ def compress(source: str, destination: str, quality: int, model: str) -> None:
 @main.command()
 @click.argument("source")
 @click.argument("destination")
+@click.option("--conceal", is_flag=True, help="fill in damaged parts a model can conceal (VQ streams), with a warning")
 @reports_errors
-def decompress(source: str, destination: str) -> None:
+def decompress(source: str, destination: str, conceal: bool) -> None:
     """Decompress SOURCE (.nvc) into an image; the format follows DESTINATION's extension."""
     from nvc.codec import decode_stream
     from nvc.pixels import to_image
 
     image_format = image_format_for(destination)
-    pixels, header = decode_stream(read_input(source))
-    write_output(destination, encode_image_file(to_image(pixels, header.channels), image_format))
+    decoded = decode_stream(read_input(source), conceal)
+    write_output(destination, encode_image_file(to_image(decoded.pixels, decoded.header.channels), image_format))
+    for note in decoded.concealed:
+        click.echo(f"nvc: warning: damaged stream, concealed: {note}", err=True)
 
 
 @main.command()

@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from PIL import Image
 
 from bitstream import FormatError, Header, read_container
 from nvc.codec import decode_stream, encode_pixels
-from nvc.errors import CodecError, ModelMismatchError
+from nvc.errors import CodecError, ConcealedDamage, ModelMismatchError
 from nvc.pixels import as_rgb_pixels
 from nvc.registry import DEFAULT_MODEL, model_entries
 
@@ -24,10 +26,16 @@ def encode(image: np.ndarray | Image.Image, quality: int = DEFAULT_QUALITY, mode
     return encode_pixels(pixels, quality, model, channels)
 
 
-def decode(data: bytes) -> np.ndarray:
-    """Decompress an nvc stream into (H, W, 3) uint8 RGB pixels; FormatError if it is bad."""
-    pixels, _ = decode_stream(bytes(data))
-    return pixels
+def decode(data: bytes, conceal: bool = False) -> np.ndarray:
+    """Decompress an nvc stream into (H, W, 3) uint8 RGB pixels; FormatError if it is bad.
+
+    With ``conceal``, damage a model can conceal (lost index bands of VQ streams) is filled
+    in from its prior, and a ``ConcealedDamage`` warning says what was filled in.
+    """
+    decoded = decode_stream(bytes(data), conceal)
+    for note in decoded.concealed:
+        warnings.warn(note, ConcealedDamage, stacklevel=2)
+    return decoded.pixels
 
 
 def read_header(data: bytes) -> Header:
@@ -37,6 +45,7 @@ def read_header(data: bytes) -> Header:
 
 __all__ = [
     "CodecError",
+    "ConcealedDamage",
     "FormatError",
     "Header",
     "ModelMismatchError",

@@ -44,7 +44,7 @@ from nvc.hyperprior import GainedHyperprior, LatentGroup, group_positions
 from nvc.pixels import pixels_to_tensor, tensor_to_pixels
 from nvc.loading import load_network
 from nvc.registry import ModelEntry, get_model_entry, model_entries
-from nvc.vq_codec import decode_vq, encode_vq, is_vq
+from nvc.vq_codec import VQ_CHUNK, decode_vq, encode_vq, is_vq
 
 BIT_DEPTH = 8
 Z_CHUNK, Y_CHUNK = b"ZLAT", b"YLAT"
@@ -198,15 +198,28 @@ def decode_symbols(model: LoadedModel, container: Container) -> LatentSymbols:
     return LatentSymbols(z_symbols, y_symbols, indices, means)
 
 
+@dataclass(frozen=True)
+class DecodedImage:
+    """A decoded stream: pixels, header, and notes on damage that was concealed (if any)."""
+
+    pixels: np.ndarray  # (H, W, 3) uint8
+    header: Header
+    concealed: tuple[str, ...] = ()
+
+
 @torch.no_grad()
-def decode_stream(data: bytes) -> tuple[np.ndarray, Header]:
-    """Container bytes back to (H, W, 3) uint8 pixels and the stream's header."""
-    container = read_container(data)
+def decode_stream(data: bytes, conceal: bool = False) -> DecodedImage:
+    """Container bytes back to pixels. With ``conceal``, damage that the model can conceal
+    (lost VQ index bands) is filled in and noted instead of raising FormatError."""
+    container = read_container(data, salvage=frozenset({VQ_CHUNK}) if conceal else frozenset())
     header = container.header
     entry = entry_for_header(header)
     if is_vq(entry):
-        return decode_vq(container, entry.name), header
+        pixels, notes = decode_vq(container, entry.name, conceal)
+        return DecodedImage(pixels, header, tuple(notes))
+    if container.damage:
+        raise FormatError(f"damaged stream ({container.damage[0]}); only VQ streams can be concealed")
     model = load_model(entry.name)
     symbols = decode_symbols(model, container)
     x_hat = model.network.synthesise(symbols.y_hat, torch.tensor([header.quality - 1]))
-    return tensor_to_pixels(x_hat, header.height, header.width), header
+    return DecodedImage(tensor_to_pixels(x_hat, header.height, header.width), header)

@@ -9,3 +9,7 @@ class CodecError(ValueError):
 
 class ModelMismatchError(FormatError):
     """A stream names a model, or weights, that this installation does not have."""
+
+
+class ConcealedDamage(UserWarning):
+    """``nvc.decode(..., conceal=True)`` filled in part of a damaged stream."""

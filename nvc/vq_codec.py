@@ -1,17 +1,22 @@
 """Image coding with a registered VQ model: pixels <-> container bytes.
 
-Stream layout (see docs/FORMAT.md): HEAD, then ``VQIX``, the index grid of shape
-(ceil(H/16), ceil(W/16)) coded with the quality level's index prior in one range-coded
-stream: first the checkerboard's anchors (row + column even) in row-major order, each
-with the prior's anchor distribution, then the other positions, each with the
-distribution the prior's context network gives from the decoded anchors. Then DONE.
-The probabilities are computed on one thread, so encoder and decoder agree exactly.
+Stream layout (see docs/FORMAT.md): HEAD, then one ``VQIX`` chunk per band of
+``BAND_ROWS`` rows of the index grid (shape (ceil(H/16), ceil(W/16))), then DONE. A band's
+payload is its first row (u16, big-endian) and a range-coded stream: the band's
+checkerboard anchors (row + column even) in row-major order, each with the prior's
+anchor distribution, then its other positions, each with the distribution the prior's
+context network gives from the band's decoded anchors. Bands are independent, so a
+damaged or missing band loses only its own indices: with ``conceal``, the decoder fills
+them from the prior (the anchors' most likely index, then the context network's most
+likely index for the rest) and says so. The probabilities are computed on one thread,
+so encoder and decoder agree exactly.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+import struct
 
 import numpy as np
 import torch
@@ -28,6 +33,8 @@ from nvc.vq import IndexPrior, VQAutoencoder, VQConfig
 
 VQ_CHUNK = VQIX
 BIT_DEPTH = 8
+BAND_ROWS = 4  # index rows per VQIX chunk (even: the bands keep the global checkerboard)
+_FIRST_ROW = struct.Struct(">H")
 
 
 def is_vq(entry: ModelEntry) -> bool:
@@ -64,6 +71,36 @@ def non_anchor_probabilities(prior: IndexPrior, indices: torch.Tensor) -> np.nda
         return log_probabilities[:, non_anchors].t().exp().double().numpy()
 
 
+def encode_band(prior: IndexPrior, band: torch.Tensor) -> bytes:
+    """A band of the index grid (rows, W) as its range-coded anchors, then non-anchors."""
+    anchors = checkerboard(*band.shape)
+    encoder = IndexStreamEncoder()
+    encoder.encode(band[anchors].numpy(), anchor_probabilities(prior, int(anchors.sum())))
+    encoder.encode(band[~anchors].numpy(), non_anchor_probabilities(prior, band))
+    return encoder.finish()
+
+
+def decode_band(prior: IndexPrior, data: bytes, rows: int, width: int) -> torch.Tensor:
+    """Inverse of ``encode_band``; EntropyDecodeError if the data does not decode."""
+    band = torch.zeros(rows, width, dtype=torch.long)
+    anchors = checkerboard(rows, width)
+    decoder = IndexStreamDecoder(data)
+    band[anchors] = torch.from_numpy(decoder.decode(anchor_probabilities(prior, int(anchors.sum())))).long()
+    band[~anchors] = torch.from_numpy(decoder.decode(non_anchor_probabilities(prior, band))).long()
+    return band
+
+
+@torch.no_grad()
+def conceal_band(prior: IndexPrior, rows: int, width: int) -> torch.Tensor:
+    """Indices for a lost band: the most likely anchor, then the most likely non-anchors given it."""
+    band = torch.full((rows, width), int(prior.anchor_logits.argmax()), dtype=torch.long)
+    with single_thread():
+        guesses = prior.non_anchor_log_probabilities(band[None])[0].argmax(0)
+    non_anchors = ~checkerboard(rows, width)
+    band[non_anchors] = guesses[non_anchors]
+    return band
+
+
 def encode_vq(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> bytes:
     """Code (H, W, 3) uint8 pixels at a 1-based quality level into a container."""
     entry = get_model_entry(model_name)
@@ -74,39 +111,56 @@ def encode_vq(pixels: np.ndarray, quality: int, model_name: str, channels: int =
     level = quality - 1
     with torch.no_grad():
         indices = network.indices(pixels_to_tensor(pixels, network.downsampling), level)[0]
-    anchors = checkerboard(*indices.shape)
-    prior = network.priors[level]
-    encoder = IndexStreamEncoder()
-    encoder.encode(indices[anchors].numpy(), anchor_probabilities(prior, int(anchors.sum())))
-    encoder.encode(indices[~anchors].numpy(), non_anchor_probabilities(prior, indices))
+    chunks = [
+        Chunk(VQ_CHUNK, _FIRST_ROW.pack(top) + encode_band(network.priors[level], indices[top : top + BAND_ROWS]))
+        for top in range(0, indices.shape[0], BAND_ROWS)
+    ]
     height, width = pixels.shape[:2]
     header = Header(entry.name, entry.digest, width, height, channels, BIT_DEPTH, quality)
-    return write_container(header, [Chunk(VQ_CHUNK, encoder.finish())])
+    return write_container(header, chunks)
 
 
-def decode_indices(container: Container, model_name: str) -> torch.Tensor:
-    """The (H/16, W/16) index grid of a VQ stream's container; FormatError if damaged."""
+def decode_indices(container: Container, model_name: str, conceal: bool = False) -> tuple[torch.Tensor, list[str]]:
+    """The index grid of a VQ stream's container and notes on any bands concealed.
+
+    Without ``conceal`` a missing or undecodable band is a FormatError.
+    """
     header = container.header
-    network = load_vq(model_name)
-    prior = network.priors[header.quality - 1]
-    indices = torch.zeros(grid_shape(network.config, header.height, header.width), dtype=torch.long)
-    anchors = checkerboard(*indices.shape)
-    try:
-        decoder = IndexStreamDecoder(container.chunk(VQ_CHUNK).data)
-        indices[anchors] = torch.from_numpy(decoder.decode(anchor_probabilities(prior, int(anchors.sum())))).long()
-        indices[~anchors] = torch.from_numpy(decoder.decode(non_anchor_probabilities(prior, indices))).long()
-    except EntropyDecodeError as error:
-        raise FormatError(str(error)) from error
-    return indices
+    prior = load_vq(model_name).priors[header.quality - 1]
+    height, width = grid_shape(load_vq(model_name).config, header.height, header.width)
+    indices = torch.zeros(height, width, dtype=torch.long)
+    tops = set(range(0, height, BAND_ROWS))
+    notes = list(container.damage)
+    for chunk in container.chunks_of(VQ_CHUNK):
+        if len(chunk.data) < _FIRST_ROW.size or _FIRST_ROW.unpack_from(chunk.data)[0] not in tops:
+            raise FormatError("VQIX chunk names no expected band of the index grid")
+        top = _FIRST_ROW.unpack_from(chunk.data)[0]
+        rows = min(BAND_ROWS, height - top)
+        try:
+            indices[top : top + rows] = decode_band(prior, chunk.data[_FIRST_ROW.size :], rows, width)
+        except EntropyDecodeError as error:
+            if not conceal:
+                raise FormatError(str(error)) from error
+            notes.append(f"index rows {top}-{top + rows - 1} could not be decoded")
+            continue
+        tops.discard(top)
+    if tops and not conceal:
+        raise FormatError(f"VQIX bands missing for index rows {sorted(tops)}")
+    for top in sorted(tops):
+        rows = min(BAND_ROWS, height - top)
+        indices[top : top + rows] = conceal_band(prior, rows, width)
+    if tops:
+        notes.append(f"{len(tops)} of {-(-height // BAND_ROWS)} index bands were lost and filled in from the prior")
+    return indices, notes
 
 
-def decode_vq(container: Container, model_name: str) -> np.ndarray:
-    """A VQ stream's container back to (H, W, 3) uint8 pixels; FormatError if damaged."""
+def decode_vq(container: Container, model_name: str, conceal: bool = False) -> tuple[np.ndarray, list[str]]:
+    """A VQ stream's container back to (H, W, 3) uint8 pixels, with notes on concealed damage."""
     header = container.header
-    indices = decode_indices(container, model_name)
+    indices, notes = decode_indices(container, model_name, conceal)
     with torch.no_grad():
         x_hat = load_vq(model_name).decode(indices[None], header.quality - 1)
-    return tensor_to_pixels(x_hat, header.height, header.width)
+    return tensor_to_pixels(x_hat, header.height, header.width), notes
 
 
 def index_statistics(container: Container, entry: ModelEntry) -> tuple[int, float]:
@@ -114,4 +168,5 @@ def index_statistics(container: Container, entry: ModelEntry) -> tuple[int, floa
     header = container.header
     config = entry.config
     count = math.prod(grid_shape(config, header.height, header.width))
-    return config.codebook_sizes[header.quality - 1], 8 * len(container.chunk(VQ_CHUNK).data) / count
+    coded = sum(len(chunk.data) - _FIRST_ROW.size for chunk in container.chunks_of(VQ_CHUNK))
+    return config.codebook_sizes[header.quality - 1], 8 * coded / count

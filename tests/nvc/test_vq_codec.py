@@ -12,6 +12,7 @@ from bitstream import FormatError
 from cli.main import main
 from nvc import registry
 from bitstream import read_container
+from bitstream.framing import PRELUDE_SIZE
 from nvc.pixels import pixels_to_tensor
 from nvc.vq import VQConfig
 from nvc.vq_codec import decode_indices, load_vq
@@ -64,7 +65,7 @@ def test_decoder_reproduces_the_indices_with_other_thread_count(vq_model, image)
         with torch.no_grad():
             encoded = network.indices(pixels_to_tensor(image, network.downsampling), 2)[0]
         torch.set_num_threads(2)
-        decoded = decode_indices(read_container(data), vq_model)
+        decoded, _ = decode_indices(read_container(data), vq_model)
     finally:
         torch.set_num_threads(previous)
     assert torch.unique(encoded).numel() > 8
@@ -92,3 +93,61 @@ def test_info_shows_codebook_and_index_bits(vq_model, image, tmp_path):
     assert "VQIX" in result.output and "codebook:       16 entries (4 bits per index uncoded)" in result.output
     bits = float(result.output.split("index bits:")[1].split()[0])
     assert 0 < bits < 8
+
+
+def band_chunk_spans(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) byte offsets of each VQIX chunk's data in a stream."""
+    spans, offset = [], PRELUDE_SIZE
+    while offset < len(data):
+        length = int.from_bytes(data[offset : offset + 4], "big")
+        if data[offset + 4 : offset + 8] == b"VQIX":
+            spans.append((offset + 8, offset + 8 + length))
+        offset += 12 + length
+    return spans
+
+
+@pytest.fixture(scope="module")
+def tall_image(textured_image) -> np.ndarray:
+    return np.concatenate([textured_image, textured_image[::-1]], axis=0)  # 192 px: 12 index rows, 3 bands
+
+
+def test_one_chunk_per_band(vq_model, tall_image):
+    data = nvc.encode(tall_image, quality=3, model=vq_model)
+    assert len(band_chunk_spans(data)) == 3
+
+
+def test_a_damaged_band_is_concealed_and_reported(vq_model, tall_image):
+    data = nvc.encode(tall_image, quality=3, model=vq_model)
+    intact, _ = decode_indices(read_container(data), vq_model)
+    start, end = band_chunk_spans(data)[1]
+    damaged = bytearray(data)
+    damaged[(start + end) // 2] ^= 0x55
+    with pytest.raises(FormatError, match="CRC mismatch in chunk VQIX"):
+        nvc.decode(bytes(damaged))
+    with pytest.warns(nvc.ConcealedDamage) as caught:
+        pixels = nvc.decode(bytes(damaged), conceal=True)
+    assert pixels.shape == tall_image.shape
+    messages = [str(w.message) for w in caught]
+    assert any("failed its CRC" in m for m in messages) and any("1 of 3 index bands" in m for m in messages)
+    concealed, _ = decode_indices(read_container(bytes(damaged), salvage=frozenset({b"VQIX"})), vq_model, conceal=True)
+    assert torch.equal(concealed[:4], intact[:4]) and torch.equal(concealed[8:], intact[8:])  # other bands intact
+
+
+def test_a_truncated_stream_keeps_its_complete_bands(vq_model, tall_image, tmp_path):
+    data = nvc.encode(tall_image, quality=3, model=vq_model)
+    cut = data[: band_chunk_spans(data)[2][0] + 3]  # inside the last band
+    with pytest.raises(FormatError, match="truncated"):
+        nvc.decode(cut)
+    source, out = tmp_path / "cut.nvc", tmp_path / "out.png"
+    source.write_bytes(cut)
+    result = CliRunner().invoke(main, ["decompress", "--conceal", str(source), str(out)])
+    assert result.exit_code == 0 and out.exists()
+    assert "nvc: warning: damaged stream, concealed: stream unreadable after" in result.output
+    assert "1 of 3 index bands were lost" in result.output
+
+
+def test_hyperprior_streams_cannot_be_concealed(tiny_model, image):
+    data = bytearray(nvc.encode(image, quality=1, model=tiny_model))
+    data[-20] ^= 0x01
+    with pytest.raises(FormatError):
+        nvc.decode(bytes(data), conceal=True)
