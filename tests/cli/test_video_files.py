@@ -1,0 +1,83 @@
+"""Video files in and out: frame count, size and rate kept; colour conversion; atomic writes."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from cli.files import UsageError
+from cli.video_files import VideoInfo, is_video_path, probe_video, read_frames, write_video
+
+INFO = VideoInfo(width=48, height=34, fps=Fraction(25, 2), frames=5, matrix="bt709", full_range=False)
+
+
+def clip(count: int = 5) -> list[np.ndarray]:
+    rows, cols = np.mgrid[0:34, 0:48]
+    return [np.stack([(rows * 4 + t * 9) % 256, (cols * 5) % 256, np.full_like(rows, 90 + 20 * t)], 2).astype(np.uint8)
+            for t in range(count)]
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    return 10 * np.log10(255**2 / np.mean((a.astype(float) - b) ** 2))
+
+
+@pytest.mark.parametrize("suffix, floor", [(".y4m", 30.0), (".mp4", 28.0), (".mkv", None)])
+def test_round_trip_keeps_count_size_and_rate(tmp_path, suffix, floor):
+    frames = clip()
+    path = tmp_path / f"clip{suffix}"
+    write_video(str(path), frames, INFO)
+    info = probe_video(str(path))
+    assert (info.width, info.height) == (48, 34)
+    assert info.fps == Fraction(25, 2)
+    back = list(read_frames(str(path), info))
+    assert len(back) == 5 and back[0].shape == (34, 48, 3)
+    if floor is None:  # FFV1 RGB: lossless
+        assert all(np.array_equal(a, b) for a, b in zip(frames, back))
+    else:
+        assert min(psnr(a, b) for a, b in zip(frames, back)) > floor
+    assert list(tmp_path.iterdir()) == [path]  # no staging files left
+
+
+def test_png_folder_and_frame_limit(tmp_path):
+    write_video(str(tmp_path / "frames") + "/", clip(), INFO)
+    names = sorted(p.name for p in (tmp_path / "frames").iterdir())
+    assert names == [f"frame_{i:06d}.png" for i in range(1, 6)]
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "frames" / names[2])), clip()[2])
+    path = tmp_path / "clip.mkv"
+    write_video(str(path), clip(), INFO)
+    assert len(list(read_frames(str(path), probe_video(str(path)), limit=2))) == 2
+
+
+def test_matrix_metadata_and_override(tmp_path):
+    path = tmp_path / "clip.mp4"
+    write_video(str(path), clip(), INFO)
+    assert probe_video(str(path)).matrix == "bt709"
+    assert probe_video(str(path), matrix="bt601").matrix == "bt601"
+    y4m = tmp_path / "clip.y4m"
+    write_video(str(y4m), clip(), INFO)
+    assert probe_video(str(y4m)).matrix == "bt709"  # y4m carries no matrix: the default
+
+
+def test_errors_are_usage_errors(tmp_path):
+    (tmp_path / "bad.mp4").write_bytes(b"not a video")
+    with pytest.raises(UsageError, match="cannot read video"):
+        probe_video(str(tmp_path / "bad.mp4"))
+    with pytest.raises(UsageError, match="unsupported video output"):
+        write_video(str(tmp_path / "x.gif"), clip(), INFO)
+    with pytest.raises(UsageError, match="output folder does not exist"):
+        write_video(str(tmp_path / "missing" / "x.mkv"), clip(), INFO)
+
+    def broken():
+        yield clip()[0]
+        raise RuntimeError("encoder died")
+
+    with pytest.raises(RuntimeError):
+        write_video(str(tmp_path / "x.mkv"), broken(), INFO)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.mp4"]
+
+
+def test_video_suffixes():
+    assert is_video_path("a.MP4") and is_video_path("b.y4m") and not is_video_path("c.png")
