@@ -3,8 +3,9 @@
 Pure standard library; knows bytes only. See docs/FORMAT.md for the spec.
 """
 
-from .chunk_types import CHUNK_TYPES, DONE, HEAD, META, VQIX, YLAT, ZLAT, register_chunk_type
+from .chunk_types import CHUNK_TYPES, DONE, FIDX, FRME, HEAD, META, VHDR, VQIX, YLAT, ZLAT, register_chunk_type
 from .container import Container, read_container, write_container
+from .stream import StreamWriter, read_stream
 from .errors import FormatError
 from .framing import FORMAT_VERSION, SIGNATURE, Chunk
 from .header import Header
@@ -12,10 +13,13 @@ from .header import Header
 __all__ = [
     "CHUNK_TYPES",
     "DONE",
+    "FIDX",
     "FORMAT_VERSION",
+    "FRME",
     "HEAD",
     "META",
     "SIGNATURE",
+    "VHDR",
     "VQIX",
     "YLAT",
     "ZLAT",
@@ -23,7 +27,9 @@ __all__ = [
     "Container",
     "FormatError",
     "Header",
+    "StreamWriter",
     "read_container",
+    "read_stream",
     "register_chunk_type",
     "write_container",
 ]

@@ -16,6 +16,9 @@ DONE = b"DONE"
 ZLAT = b"ZLAT"
 YLAT = b"YLAT"
 VQIX = b"VQIX"
+VHDR = b"VHDR"
+FRME = b"FRME"
+FIDX = b"fidx"
 META = b"meta"
 
 CHUNK_TYPES: dict[bytes, str] = {
@@ -24,6 +27,9 @@ CHUNK_TYPES: dict[bytes, str] = {
     ZLAT: "hyper-latent z: entropy-coded with the factorized model",
     YLAT: "latent y: entropy-coded with the Gaussian conditional model",
     VQIX: "vector-quantizer index grid: checkerboard anchors, then the rest, coded with the learned index prior",
+    VHDR: "video header: frame rate, intra period, colour matrix and range",
+    FRME: "start of a video frame: type, index and timestamp; the frame's image chunks follow",
+    FIDX: "index of random-access (intra) frames: frame index and byte offset of each; safe to ignore",
     META: "free-form UTF-8 key=value text, e.g. encoder version; safe to ignore",
 }
 """Known chunk types mapped to a one-line description."""

@@ -6,13 +6,19 @@ import io
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
 from nvc.errors import CodecError
 
 STDIO = "-"
+
+
+NEW_FILE_MODE = 0o666  # as open() would create, before the umask
 
 
 class UsageError(ValueError):
@@ -60,6 +66,21 @@ def write_output(name: str, data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
+    with atomic_output(name) as stream:
+        stream.write(data)
+
+
+def current_umask() -> int:
+    """The process's file-creation mask (read by setting it and putting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def atomic_output(name: str) -> Iterator[BinaryIO]:
+    """A binary handle on a temporary file beside ``name``, renamed to ``name`` when the
+    block succeeds and deleted when it fails, so no partial output is left behind."""
     path = Path(name)
     if path.is_dir():
         raise UsageError(f"output is a directory: {name}")
@@ -67,8 +88,9 @@ def write_output(name: str, data: bytes) -> None:
         raise UsageError(f"output folder does not exist: {path.parent}")
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
+        os.chmod(temporary, NEW_FILE_MODE & ~current_umask())  # mkstemp makes it owner-only
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import functools
 import math
 import sys
+from pathlib import Path
 
 import click
 
 from bitstream import FormatError, read_container
 from cli.files import UsageError, encode_image_file, image_format_for, open_image, read_input, write_output
+from cli.video import compress_video, decompress_video, describe_video, is_video_stream_file
+from cli.video_files import is_video_path
 from nvc.errors import CodecError
 from nvc.registry import DEFAULT_MODEL, model_entries
 from nvc.vq_codec import index_statistics, is_vq
@@ -52,11 +55,19 @@ def main() -> None:
 @click.argument("destination")
 @click.option("--quality", "-q", type=int, default=4, show_default=True, help="quality level (1 = smallest)")
 @click.option("--model", "-m", default=DEFAULT_MODEL, show_default=True, help="model name (see 'nvc models')")
+@click.option("--frames", type=click.IntRange(min=1), help="video: code at most this many frames")
+@click.option("--matrix", type=click.Choice(["bt709", "bt601", "bt2020"]),
+              help="video: the source's YUV matrix, when its metadata is missing or wrong (default: metadata, else bt709)")
 @reports_errors
-def compress(source: str, destination: str, quality: int, model: str) -> None:
-    """Compress image SOURCE into DESTINATION (.nvc); '-' means stdin/stdout."""
+def compress(source: str, destination: str, quality: int, model: str, frames: int | None, matrix: str | None) -> None:
+    """Compress an image or video SOURCE into DESTINATION (.nvc); '-' means stdin/stdout (images)."""
     import nvc
 
+    if is_video_path(source):
+        if not Path(source).is_file():
+            raise UsageError(f"no such file: {source}")
+        compress_video(source, destination, quality, model, frames, matrix)
+        return
     image = open_image(read_input(source), source)
     write_output(destination, nvc.encode(image, quality=quality, model=model))
 
@@ -64,13 +75,17 @@ def compress(source: str, destination: str, quality: int, model: str) -> None:
 @main.command()
 @click.argument("source")
 @click.argument("destination")
-@click.option("--conceal", is_flag=True, help="fill in damaged parts a model can conceal (VQ streams), with a warning")
+@click.option("--conceal", is_flag=True,
+              help="damaged stream: fill in what the model can conceal (VQ images), or keep a video's complete frames; warns")
 @reports_errors
 def decompress(source: str, destination: str, conceal: bool) -> None:
     """Decompress SOURCE (.nvc) into an image; the format follows DESTINATION's extension."""
     from nvc.codec import decode_stream
     from nvc.pixels import to_image
 
+    if is_video_stream_file(source):
+        decompress_video(source, destination, keep_complete=conceal)
+        return
     image_format = image_format_for(destination)
     decoded = decode_stream(read_input(source), conceal)
     write_output(destination, encode_image_file(to_image(decoded.pixels, decoded.header.channels), image_format))
@@ -83,6 +98,9 @@ def decompress(source: str, destination: str, conceal: bool) -> None:
 @reports_errors
 def info(source: str) -> None:
     """Show the header fields, chunk sizes and bits per pixel of an nvc stream."""
+    if is_video_stream_file(source):
+        describe_video(source)
+        return
     data = read_input(source)
     container = read_container(data)
     header = container.header

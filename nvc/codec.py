@@ -44,7 +44,7 @@ from nvc.hyperprior import GainedHyperprior, LatentGroup, group_positions
 from nvc.pixels import pixels_to_tensor, tensor_to_pixels
 from nvc.loading import load_network
 from nvc.registry import ModelEntry, get_model_entry, model_entries
-from nvc.vq_codec import VQ_CHUNK, decode_vq, encode_vq, is_vq
+from nvc.vq_codec import VQ_CHUNK, decode_vq, is_vq, vq_chunks
 
 BIT_DEPTH = 8
 Z_CHUNK, Y_CHUNK = b"ZLAT", b"YLAT"
@@ -119,11 +119,11 @@ def code_latent_groups(network: GainedHyperprior, z_hat: torch.Tensor, y_shape: 
     return symbols, indices, means
 
 
-def _check_quality(model: LoadedModel, quality: int) -> None:
-    qualities = model.entry.qualities
+def _check_quality(entry: ModelEntry, quality: int) -> None:
+    qualities = entry.qualities
     if quality not in qualities:
         raise CodecError(
-            f"quality {quality} is out of range for model '{model.entry.name}' "
+            f"quality {quality} is out of range for model '{entry.name}' "
             f"({qualities.start}..{qualities.stop - 1})"
         )
 
@@ -131,7 +131,7 @@ def _check_quality(model: LoadedModel, quality: int) -> None:
 @torch.no_grad()
 def analyse_pixels(model: LoadedModel, pixels: np.ndarray, quality: int) -> LatentSymbols:
     """The symbols the encoder codes for (H, W, 3) uint8 pixels at a 1-based quality."""
-    _check_quality(model, quality)
+    _check_quality(model.entry, quality)
     x = pixels_to_tensor(pixels, GainedHyperprior.downsampling)
     y, z = model.network.analyse(x, torch.tensor([quality - 1]))
     z_symbols = hyper_latent_symbols(z, model.table)
@@ -145,23 +145,31 @@ def analyse_pixels(model: LoadedModel, pixels: np.ndarray, quality: int) -> Late
     return LatentSymbols(z_symbols, y_symbols, indices, means)
 
 
-def encode_pixels(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> bytes:
-    """Code (H, W, 3) uint8 pixels at a 1-based quality level into a container."""
+def image_header(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> Header:
+    """The HEAD fields of an image (or of every frame of a video) coded with a model."""
+    entry = get_model_entry(model_name)
+    _check_quality(entry, quality)
+    height, width = pixels.shape[:2]
+    return Header(entry.name, entry.digest, width, height, channels, BIT_DEPTH, quality)
+
+
+def image_chunks(pixels: np.ndarray, quality: int, model_name: str) -> list[Chunk]:
+    """The payload chunks that code (H, W, 3) uint8 pixels at a 1-based quality level."""
     if is_vq(get_model_entry(model_name)):
-        return encode_vq(pixels, quality, model_name, channels)
+        return vq_chunks(pixels, quality, model_name)
     model = load_model(model_name)
     symbols = analyse_pixels(model, pixels, quality)
-    height, width = pixels.shape[:2]
-    header = Header(model.entry.name, model.entry.digest, width, height, channels, BIT_DEPTH, quality)
     y_encoder = GaussianStreamEncoder()
     for group in model.network.coding_groups(*symbols.y.shape[2:]):  # the order the decoder reads
         where = group_positions(group, *symbols.y.shape[2:]).numpy()
         y_encoder.encode(symbols.y[0, group.start : group.stop][:, where], symbols.scale_indices[0, group.start : group.stop][:, where])
-    chunks = [
-        Chunk(Z_CHUNK, encode_categorical(symbols.z, model.table.pmfs)),
-        Chunk(Y_CHUNK, y_encoder.finish()),
-    ]
-    return write_container(header, chunks)
+    return [Chunk(Z_CHUNK, encode_categorical(symbols.z, model.table.pmfs)), Chunk(Y_CHUNK, y_encoder.finish())]
+
+
+def encode_pixels(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> bytes:
+    """Code (H, W, 3) uint8 pixels at a 1-based quality level into a container."""
+    header = image_header(pixels, quality, model_name, channels)
+    return write_container(header, image_chunks(pixels, quality, model_name))
 
 
 def entry_for_header(header: Header) -> ModelEntry:
@@ -212,6 +220,12 @@ def decode_stream(data: bytes, conceal: bool = False) -> DecodedImage:
     """Container bytes back to pixels. With ``conceal``, damage that the model can conceal
     (lost VQ index bands) is filled in and noted instead of raising FormatError."""
     container = read_container(data, salvage=frozenset({VQ_CHUNK}) if conceal else frozenset())
+    return decode_container(container, conceal)
+
+
+@torch.no_grad()
+def decode_container(container: Container, conceal: bool = False) -> DecodedImage:
+    """A parsed image container (or one video frame's chunks under its header) to pixels."""
     header = container.header
     entry = entry_for_header(header)
     if is_vq(entry):

@@ -21,10 +21,9 @@ import struct
 import numpy as np
 import torch
 
-from bitstream import VQIX, Chunk, Container, FormatError, Header, write_container
+from bitstream import VQIX, Chunk, Container, FormatError
 from entropy import EntropyDecodeError, IndexStreamDecoder, IndexStreamEncoder
 from nvc.entropy_parameters import single_thread
-from nvc.errors import CodecError
 from nvc.hyperprior import checkerboard
 from nvc.loading import load_network
 from nvc.pixels import pixels_to_tensor, tensor_to_pixels
@@ -32,7 +31,6 @@ from nvc.registry import ModelEntry, get_model_entry
 from nvc.vq import IndexPrior, VQAutoencoder, VQConfig
 
 VQ_CHUNK = VQIX
-BIT_DEPTH = 8
 BAND_ROWS = 4  # index rows per VQIX chunk (even: the bands keep the global checkerboard)
 _FIRST_ROW = struct.Struct(">H")
 
@@ -101,23 +99,16 @@ def conceal_band(prior: IndexPrior, rows: int, width: int) -> torch.Tensor:
     return band
 
 
-def encode_vq(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> bytes:
-    """Code (H, W, 3) uint8 pixels at a 1-based quality level into a container."""
-    entry = get_model_entry(model_name)
-    if quality not in entry.qualities:
-        raise CodecError(f"quality {quality} is out of range for model '{entry.name}' "
-                         f"({entry.qualities.start}..{entry.qualities.stop - 1})")
+def vq_chunks(pixels: np.ndarray, quality: int, model_name: str) -> list[Chunk]:
+    """The VQIX chunks of (H, W, 3) uint8 pixels at a 1-based quality level."""
     network = load_vq(model_name)
     level = quality - 1
     with torch.no_grad():
         indices = network.indices(pixels_to_tensor(pixels, network.downsampling), level)[0]
-    chunks = [
+    return [
         Chunk(VQ_CHUNK, _FIRST_ROW.pack(top) + encode_band(network.priors[level], indices[top : top + BAND_ROWS]))
         for top in range(0, indices.shape[0], BAND_ROWS)
     ]
-    height, width = pixels.shape[:2]
-    header = Header(entry.name, entry.digest, width, height, channels, BIT_DEPTH, quality)
-    return write_container(header, chunks)
 
 
 def decode_indices(container: Container, model_name: str, conceal: bool = False) -> tuple[torch.Tensor, list[str]]:

@@ -81,3 +81,28 @@ def test_errors_are_usage_errors(tmp_path):
 
 def test_video_suffixes():
     assert is_video_path("a.MP4") and is_video_path("b.y4m") and not is_video_path("c.png")
+
+
+def test_cli_video_round_trip_info_and_truncation(tmp_path, tiny_model):
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    source, stream, out = tmp_path / "in.mkv", tmp_path / "v.nvc", tmp_path / "out.y4m"
+    write_video(str(source), clip(), INFO)
+    runner = CliRunner()
+    assert runner.invoke(main, ["compress", str(source), str(stream), "--model", tiny_model, "--frames", "4"]).exit_code == 0
+    info = runner.invoke(main, ["info", str(stream)])
+    assert info.exit_code == 0 and "4 frames" in info.output and info.output.count("  I  ") == 4
+    assert runner.invoke(main, ["decompress", str(stream), str(out)]).exit_code == 0
+    decoded = probe_video(str(out))
+    assert (decoded.width, decoded.height, decoded.fps) == (48, 34, Fraction(25, 2))
+    assert len(list(read_frames(str(out), decoded))) == 4
+
+    cut = tmp_path / "cut.nvc"
+    cut.write_bytes(stream.read_bytes()[: stream.stat().st_size * 3 // 5])
+    failed = runner.invoke(main, ["decompress", str(cut), str(tmp_path / "cut.y4m")])
+    assert failed.exit_code == 1 and "damaged stream" in failed.output and not (tmp_path / "cut.y4m").exists()
+    kept = runner.invoke(main, ["decompress", "--conceal", str(cut), str(tmp_path / "cut.y4m")])
+    assert kept.exit_code == 0 and "complete frames before the damage" in kept.output
+    assert 1 <= len(list(read_frames(str(tmp_path / "cut.y4m"), probe_video(str(tmp_path / "cut.y4m"))))) < 4
