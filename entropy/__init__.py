@@ -10,6 +10,7 @@ from entropy.gaussian import (
     encode_gaussian,
     scale_indices,
 )
+from entropy.laplace import best_scale_index, decode_laplace, encode_laplace
 
 __all__ = [
     "SCALE_TABLE",
@@ -18,9 +19,12 @@ __all__ = [
     "GaussianStreamEncoder",
     "IndexStreamDecoder",
     "IndexStreamEncoder",
+    "best_scale_index",
     "decode_categorical",
     "decode_gaussian",
+    "decode_laplace",
     "encode_categorical",
     "encode_gaussian",
+    "encode_laplace",
     "scale_indices",
 ]

@@ -81,3 +81,23 @@ def test_index_stream_rejects_mismatched_tables():
 
     with pytest.raises(ValueError, match="one row per symbol"):
         IndexStreamEncoder().encode(np.zeros(3, np.int32), np.ones((2, 8)))
+
+
+def test_laplace_round_trip_with_per_symbol_scales_and_the_cheapest_scale():
+    from entropy import best_scale_index, decode_laplace, encode_laplace
+    from entropy.laplace import LAPLACE_SCALES, laplace_bits
+
+    symbols = np.random.default_rng(0).laplace(0, 3, 400).round().astype(np.int32)
+    best = best_scale_index(symbols)
+    assert all(laplace_bits(symbols, best) <= laplace_bits(symbols, i) for i in range(len(LAPLACE_SCALES)))
+    indices = np.repeat([best, 3], 200)
+    data = encode_laplace(symbols, indices)
+    assert np.array_equal(decode_laplace(data, indices), symbols)
+    assert len(data) * 8 < laplace_bits(symbols[:200], best) + laplace_bits(symbols[200:], 3) + 64
+
+
+def test_laplace_refuses_scale_indices_outside_the_table():
+    from entropy import EntropyDecodeError, decode_laplace
+
+    with pytest.raises(EntropyDecodeError, match="outside the table"):
+        decode_laplace(b"\0\0\0\0", np.array([99]))

@@ -1,0 +1,96 @@
+"""Block motion: estimation at the encoder, compensation on both sides.
+
+A motion field holds one vector per ``BLOCK`` x ``BLOCK`` block of the frame, in
+half-pixel units, as an int32 array of shape (2, block rows, block columns): vertical
+then horizontal displacement of the reference pixels that predict the block.
+Compensation reads the reference at those half-pixel positions (the mean of the 1, 2 or
+4 nearest pixels, edges replicated), in plain float32 arithmetic that is identical on
+encoder and decoder whatever the thread count.
+
+Estimation is a full integer search of +-``SEARCH_RANGE`` pixels on luma, every
+displacement evaluated for all blocks at once, followed by a half-pixel refinement;
+the cost is the block's sum of absolute differences plus a small penalty on the
+vector's length, which keeps vectors on flat areas short and cheap to code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+BLOCK = 16
+SEARCH_RANGE = 16  # pixels, in each direction
+LENGTH_PENALTY = 4.0 / 255  # cost per half-pixel of vector length, in block SAD units
+_LUMA = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
+
+
+def block_grid(height: int, width: int) -> tuple[int, int]:
+    """Rows and columns of motion blocks covering a frame of this size."""
+    return -(-height // BLOCK), -(-width // BLOCK)
+
+
+def compensate(reference: torch.Tensor, motion: np.ndarray) -> torch.Tensor:
+    """The prediction of a frame from ``reference`` (1, C, H, W) float and a motion field."""
+    _, _, height, width = reference.shape
+    vectors = torch.from_numpy(np.ascontiguousarray(motion, dtype=np.int64))
+    per_pixel = vectors.repeat_interleave(BLOCK, 1).repeat_interleave(BLOCK, 2)[:, :height, :width]
+    rows = torch.arange(height).view(-1, 1) * 2 + per_pixel[0]  # half-pixel positions
+    cols = torch.arange(width).view(1, -1) * 2 + per_pixel[1]
+    top, left = rows.div(2, rounding_mode="floor"), cols.div(2, rounding_mode="floor")
+    bottom, right = top + rows.remainder(2), left + cols.remainder(2)
+    top, bottom = top.clamp(0, height - 1), bottom.clamp(0, height - 1)
+    left, right = left.clamp(0, width - 1), right.clamp(0, width - 1)
+    image = reference[0]
+    total = image[:, top, left] + image[:, top, right] + image[:, bottom, left] + image[:, bottom, right]
+    return (total * 0.25)[None]
+
+
+def _block_sums(values: torch.Tensor, rows: int, cols: int) -> torch.Tensor:
+    """Sum of (N, H, W) values over each motion block (zero-padded to whole blocks)."""
+    height, width = values.shape[-2:]
+    padded = F.pad(values, (0, cols * BLOCK - width, 0, rows * BLOCK - height))
+    return F.avg_pool2d(padded[:, None], BLOCK)[:, 0] * (BLOCK * BLOCK)
+
+
+def _luma(frame: torch.Tensor) -> torch.Tensor:
+    return (frame * _LUMA).sum(1)
+
+
+@torch.no_grad()
+def estimate_motion(current: torch.Tensor, reference: torch.Tensor) -> np.ndarray:
+    """The motion field that predicts ``current`` from ``reference`` (both (1, 3, H, W) float)."""
+    _, _, height, width = current.shape
+    rows, cols = block_grid(height, width)
+    target, source = _luma(current), _luma(reference)
+    padded = F.pad(source[None], (SEARCH_RANGE,) * 4, mode="replicate")[0, 0]
+    shifts = range(-SEARCH_RANGE, SEARCH_RANGE + 1)
+    best_cost = torch.full((rows, cols), float("inf"))
+    best = torch.zeros((2, rows, cols), dtype=torch.int64)
+    for dy in shifts:
+        window = padded[SEARCH_RANGE + dy : SEARCH_RANGE + dy + height]
+        candidates = torch.stack([window[:, SEARCH_RANGE + dx : SEARCH_RANGE + dx + width] for dx in shifts])
+        costs = _block_sums((candidates - target).abs(), rows, cols)
+        costs += torch.tensor([abs(dy) + abs(dx) for dx in shifts]).view(-1, 1, 1) * 2 * LENGTH_PENALTY
+        cost, index = costs.min(0)
+        better = cost < best_cost
+        best_cost = torch.where(better, cost, best_cost)
+        best[0] = torch.where(better, 2 * dy, best[0])
+        best[1] = torch.where(better, 2 * (index - SEARCH_RANGE), best[1])
+    return _refine_half_pixel(target, source, best).numpy().astype(np.int32)
+
+
+def _refine_half_pixel(target: torch.Tensor, source: torch.Tensor, motion: torch.Tensor) -> torch.Tensor:
+    """Try the 8 half-pixel neighbours of every block's vector; keep the cheapest."""
+    rows, cols = motion.shape[1:]
+    best, best_cost = motion.clone(), torch.full((rows, cols), float("inf"))
+    for step_y in (-1, 0, 1):
+        for step_x in (-1, 0, 1):
+            candidate = motion + torch.tensor([step_y, step_x]).view(2, 1, 1)
+            prediction = compensate(source[None], candidate.numpy())[0]
+            cost = _block_sums((prediction - target).abs(), rows, cols)[0]
+            cost += candidate.abs().sum(0) * LENGTH_PENALTY
+            better = cost < best_cost
+            best_cost = torch.where(better, cost, best_cost)
+            best = torch.where(better, candidate, best)
+    return best
