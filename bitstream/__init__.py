@@ -3,7 +3,7 @@
 Pure standard library; knows bytes only. See docs/FORMAT.md for the spec.
 """
 
-from .chunk_types import CHUNK_TYPES, DONE, FIDX, FRME, HEAD, META, VHDR, VQIX, YLAT, ZLAT, register_chunk_type
+from .chunk_types import CHUNK_TYPES, DONE, FIDX, FRME, HEAD, META, MOTN, PHDR, VHDR, VQIX, YLAT, ZLAT, register_chunk_type
 from .container import Container, read_container, write_container
 from .stream import StreamWriter, read_stream
 from .errors import FormatError
@@ -18,6 +18,8 @@ __all__ = [
     "FRME",
     "HEAD",
     "META",
+    "MOTN",
+    "PHDR",
     "SIGNATURE",
     "VHDR",
     "VQIX",

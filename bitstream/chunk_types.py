@@ -18,6 +18,8 @@ YLAT = b"YLAT"
 VQIX = b"VQIX"
 VHDR = b"VHDR"
 FRME = b"FRME"
+PHDR = b"PHDR"
+MOTN = b"MOTN"
 FIDX = b"fidx"
 META = b"meta"
 
@@ -28,7 +30,9 @@ CHUNK_TYPES: dict[bytes, str] = {
     YLAT: "latent y: entropy-coded with the Gaussian conditional model",
     VQIX: "vector-quantizer index grid: checkerboard anchors, then the rest, coded with the learned index prior",
     VHDR: "video header: frame rate, intra period, colour matrix and range",
-    FRME: "start of a video frame: type, index and timestamp; the frame's image chunks follow",
+    FRME: "start of a video frame: type (intra or predicted), index and timestamp; the frame's chunks follow",
+    PHDR: "header of the P-frames' inter model (HEAD layout): model name, weights digest, frame size, quality",
+    MOTN: "P-frame motion field: one half-pixel vector per 16x16 block, median-predicted, Laplace-coded",
     FIDX: "index of random-access (intra) frames: frame index and byte offset of each; safe to ignore",
     META: "free-form UTF-8 key=value text, e.g. encoder version; safe to ignore",
 }

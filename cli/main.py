@@ -56,17 +56,20 @@ def main() -> None:
 @click.option("--quality", "-q", type=int, default=4, show_default=True, help="quality level (1 = smallest)")
 @click.option("--model", "-m", default=DEFAULT_MODEL, show_default=True, help="model name (see 'nvc models')")
 @click.option("--frames", type=click.IntRange(min=1), help="video: code at most this many frames")
+@click.option("--intra-period", type=int, default=32, show_default=True,
+              help="video: an intra frame every N frames (1: all intra; -1: only the first), P-frames between")
 @click.option("--matrix", type=click.Choice(["bt709", "bt601", "bt2020"]),
               help="video: the source's YUV matrix, when its metadata is missing or wrong (default: metadata, else bt709)")
 @reports_errors
-def compress(source: str, destination: str, quality: int, model: str, frames: int | None, matrix: str | None) -> None:
+def compress(source: str, destination: str, quality: int, model: str, frames: int | None, intra_period: int,
+             matrix: str | None) -> None:
     """Compress an image or video SOURCE into DESTINATION (.nvc); '-' means stdin/stdout (images)."""
     import nvc
 
     if is_video_path(source):
         if not Path(source).is_file():
             raise UsageError(f"no such file: {source}")
-        compress_video(source, destination, quality, model, frames, matrix)
+        compress_video(source, destination, quality, model, frames, matrix, intra_period)
         return
     image = open_image(read_input(source), source)
     write_output(destination, nvc.encode(image, quality=quality, model=model))

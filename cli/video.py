@@ -12,7 +12,7 @@ from cli.video_files import VideoInfo, probe_video, read_frames, write_video
 
 
 def compress_video(source: str, destination: str, quality: int, model: str, frames: int | None,
-                   matrix: str | None) -> None:
+                   matrix: str | None, intra_period: int) -> None:
     """Code a video file into an nvc video stream, with a progress bar showing fps."""
     from nvc.video_codec import VideoParameters, encode_video
 
@@ -20,8 +20,9 @@ def compress_video(source: str, destination: str, quality: int, model: str, fram
         raise UsageError("video streams are written to files, not stdout")
     info = probe_video(source, matrix)
     total = min(filter(None, (frames, info.frames)), default=None)
-    parameters = VideoParameters(info.fps, info.matrix, info.full_range)
-    with tqdm(total=total, unit="frame", desc="compressing", leave=False) as bar, atomic_output(destination) as out:
+    parameters = VideoParameters(info.fps, info.matrix, info.full_range, intra_period)
+    progress = tqdm(total=total, unit="frame", desc="compressing", leave=False, disable=None)  # fps on terminals
+    with progress as bar, atomic_output(destination) as out:
         encode_video(read_frames(source, info, frames), out, parameters, quality, model, lambda _: bar.update())
 
 
@@ -35,10 +36,13 @@ def decompress_video(source: str, destination: str, keep_complete: bool = False)
     from nvc.video_codec import decode_frames, read_video
 
     damage: list[FormatError] = []
+    complete = [0]
 
     def until_damage(frames):
         try:
-            yield from frames
+            for frame in frames:
+                yield frame
+                complete[0] += 1
         except FormatError as error:
             if not keep_complete:
                 raise
@@ -46,11 +50,11 @@ def decompress_video(source: str, destination: str, keep_complete: bool = False)
 
     with open(source, "rb") as handle:
         header, parameters, frames = read_video(handle)
-        info = VideoInfo(header.width, header.height, parameters.fps, 0, "bt709", False)
-        decoded = tqdm(until_damage(decode_frames(header, frames)), unit="frame", desc="decompressing", leave=False)
-        write_video(destination, decoded, info)
+        info = VideoInfo(header.width, header.height, parameters.fps, 0, parameters.matrix, parameters.full_range)
+        decoded = until_damage(decode_frames(header, frames, parameters))
+        write_video(destination, tqdm(decoded, unit="frame", desc="decompressing", leave=False, disable=None), info)
     for error in damage:
-        click.echo(f"nvc: warning: wrote the {decoded.n} complete frames before the damage: {error}", err=True)
+        click.echo(f"nvc: warning: wrote the {complete[0]} complete frames before the damage: {error}", err=True)
 
 
 def describe_video(source: str) -> None:
@@ -61,6 +65,8 @@ def describe_video(source: str) -> None:
         header, parameters, frames = read_video(handle)
         click.echo(f"video:          {float(parameters.fps):g} fps, source matrix {parameters.matrix}, "
                    f"{'full' if parameters.full_range else 'limited'} range, intra period {parameters.intra_period}")
+        if parameters.inter is not None:
+            click.echo(f"P-frames:       model {parameters.inter.model}, weights {parameters.inter.weights_digest.hex()[:12]}")
         click.echo("frames:")
         total = 0
         for frame in frames:

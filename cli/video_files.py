@@ -4,8 +4,10 @@ nvc codes video in RGB, like images. Input frames are converted from the stream'
 with the stream's own matrix and range metadata; where a file says nothing (y4m never
 does), BT.709 limited range is assumed unless the caller names another matrix. Output:
 
-* ``.y4m``: raw 4:2:0, BT.709 limited range;
-* ``.mp4``: H.264 (libx264, CRF 12, 4:2:0, BT.709 limited): high quality, plays anywhere;
+* ``.y4m``: raw 4:2:0 with the matrix and range of ``VideoInfo`` (a decoded stream's:
+  its source's), which y4m itself cannot record;
+* ``.mp4``: H.264 (libx264, CRF 12, 4:2:0, same matrix and range, flagged): high quality,
+  plays anywhere;
 * ``.mkv``: FFV1 in RGB, lossless: the decoded frames exactly;
 * a folder (an existing directory or a name ending in ``/``): ``frame_000001.png``, ...
 
@@ -33,7 +35,8 @@ from cli.files import UsageError
 MATRIX_CODES = {1: "bt709", 5: "bt601", 6: "bt601", 9: "bt2020"}
 SWSCALE_MATRIX = {"bt709": "ITU709", "bt601": "ITU601", "bt2020": "BT2020"}
 DEFAULT_MATRIX = "bt709"
-FULL_RANGE_CODE = 2  # AVCOL_RANGE_JPEG
+OUTPUT_MATRIX_CODES = {"bt709": 1, "bt601": 6, "bt2020": 9}
+FULL_RANGE_CODE, LIMITED_RANGE_CODE = 2, 1  # AVCOL_RANGE_JPEG, AVCOL_RANGE_MPEG
 CONTAINER_SUFFIXES = {".y4m", ".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v"}
 H264_CRF = "12"
 
@@ -99,13 +102,14 @@ def _even(rgb: np.ndarray) -> np.ndarray:
     return np.pad(rgb, ((0, rgb.shape[0] % 2), (0, rgb.shape[1] % 2), (0, 0)), mode="edge")
 
 
-def _output_frame(rgb: np.ndarray, pixel_format: str) -> av.VideoFrame:
-    """An RGB frame in the output's pixel format (4:2:0: BT.709 limited range, even sides)."""
+def _output_frame(rgb: np.ndarray, pixel_format: str, info: VideoInfo) -> av.VideoFrame:
+    """An RGB frame in the output's pixel format (4:2:0: ``info``'s matrix and range, even sides)."""
     if pixel_format == SUBSAMPLED:
         rgb = _even(rgb)
     frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
     if pixel_format == SUBSAMPLED:
-        return frame.reformat(format=pixel_format, dst_colorspace="ITU709", dst_color_range="MPEG")
+        return frame.reformat(format=pixel_format, dst_colorspace=SWSCALE_MATRIX[info.matrix],
+                              dst_color_range="JPEG" if info.full_range else "MPEG")
     return frame.reformat(format=pixel_format)
 
 
@@ -119,9 +123,10 @@ def _write_container(path: Path, frames: Iterable[np.ndarray], info: VideoInfo) 
         stream.pix_fmt = pixel_format
         stream.options = options
         if even:
-            stream.codec_context.colorspace, stream.codec_context.color_range = 1, 1  # BT.709, limited
+            stream.codec_context.colorspace = OUTPUT_MATRIX_CODES[info.matrix]
+            stream.codec_context.color_range = FULL_RANGE_CODE if info.full_range else LIMITED_RANGE_CODE
         for rgb in frames:
-            out.mux(stream.encode(_output_frame(rgb, pixel_format)))
+            out.mux(stream.encode(_output_frame(rgb, pixel_format, info)))
         out.mux(stream.encode(None))
 
 

@@ -19,7 +19,8 @@ _MODEL = constriction.stream.model.QuantizedLaplace(-SYMBOL_LIMIT, SYMBOL_LIMIT)
 
 
 def _laplace_cdf(values: np.ndarray, scale: float) -> np.ndarray:
-    return np.where(values < 0, 0.5 * np.exp(values / scale), 1 - 0.5 * np.exp(-values / scale))
+    tail = 0.5 * np.exp(-np.abs(values) / scale)  # the mass beyond |value|, never overflows
+    return np.where(values < 0, tail, 1 - tail)
 
 
 def laplace_bits(symbols: np.ndarray, scale_index: int) -> float:

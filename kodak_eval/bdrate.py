@@ -25,7 +25,8 @@ SECONDARY_METHOD = "pchip"
 RATE_KEY = "bpp"
 # metric name -> the results keys that can hold it, each with the transform into the
 # compared quality (some published files give MS-SSIM in dB already)
-METRICS = {"psnr": (("psnr-rgb", float),), "ms-ssim": (("ms-ssim-rgb", ms_ssim_db), ("ms-ssim-db", float))}
+METRICS = {"psnr": (("psnr-rgb", float),), "psnr-yuv": (("psnr-yuv", float),),
+           "ms-ssim": (("ms-ssim-rgb", ms_ssim_db), ("ms-ssim-db", float))}
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 Commands: ``run`` (measure codecs, write results, the table and the RD plot), ``bdrate``
 (the table for any results files), ``plot``, ``sheet`` (visual comparison at matched
-bpp), ``speed`` (nvc against CompressAI's hyperprior) and ``download`` (fetch Kodak).
-Glue only: the work is in runner, report, plots, sheet, timing and images.
+bpp), ``speed`` (nvc against CompressAI's hyperprior), ``download`` (fetch Kodak) and
+``video`` (nvc's video codec and low-delay anchors on y4m clips).
+Glue only: the work is in runner, report, plots, sheet, timing, images and video/.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ DEFAULT_ANCHOR = "vtm"
 DEFAULT_PUBLISHED = ("vtm", "bpg_444_x265_ycbcr", "av1", "jpeg", "webp", "bmshj2018-hyperprior_mse",
                      "mbt2018-mean_mse", "paper-elic2022_mse", "tcm-large", "hpcm-large")
 REPORT_FILE, PLOT_STEM = "report.md", "rd"
+DEFAULT_CLIPS, DEFAULT_VIDEO_OUT = Path("../shared/data/video"), Path("results/video")
 
 
 def reports_errors(command):
@@ -182,3 +184,35 @@ def download(dest) -> None:
     folder = dest or default_kodak_folder()
     download_kodak(folder)
     click.echo(f"Kodak images in {folder}")
+
+
+@main.command()
+@click.option("--clips", type=click.Path(path_type=Path), default=DEFAULT_CLIPS, show_default=True,
+              help="folder of 8-bit 4:2:0 .y4m clips")
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_VIDEO_OUT, show_default=True)
+@click.option("--codecs", default="all", show_default=True,
+              help="comma-separated: x264, x265, svtav1, nvc, nvc-intra; or 'all'")
+@click.option("--intra-period", type=int, default=32, show_default=True,
+              help="frames from one intra frame to the next, for every codec; -1: only the first")
+@click.option("--frames", type=click.IntRange(min=1), help="code at most this many frames per clip (default: all)")
+@click.option("--qualities", default="2,4,6,8", show_default=True, help="nvc quality levels")
+@click.option("--model", help="nvc model for the intra frames (default: nvc's default model)")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="worker processes; the cores are shared out between them")
+@click.option("--progress/--no-progress", default=True, show_default=True)
+@reports_errors
+def video(clips, out, codecs, intra_period, frames, qualities, model, jobs, progress) -> None:
+    """Code y4m clips with nvc and low-delay anchors; write <codec>.json, report.md and plots."""
+    from kodak_eval.video.evaluate import VideoOptions, evaluate
+    from kodak_eval.video.registry import CODEC_NAMES
+    from nvc.registry import DEFAULT_MODEL
+
+    try:
+        levels = tuple(int(level) for level in split_list(qualities))
+    except ValueError:
+        raise EvalError(f"--qualities must be comma-separated integers, got '{qualities}'") from None
+    names = tuple(CODEC_NAMES if codecs == "all" else split_list(codecs))
+    report = evaluate(VideoOptions(clips, out, names, intra_period, frames, levels, model or DEFAULT_MODEL, jobs,
+                                   progress))
+    click.echo(report.read_text())
+    click.echo(f"results, {report.name} and plots in {out}")

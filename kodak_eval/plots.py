@@ -24,7 +24,7 @@ MAX_BPP = 2.2
 DPI = 150
 
 
-def _colours() -> Iterator[tuple[float, ...]]:
+def colours() -> Iterator[tuple[float, ...]]:
     """40 distinct colours from tab20 and tab20b, strong hues first; repeated if exhausted."""
     tab20, tab20b = colormaps["tab20"].colors, colormaps["tab20b"].colors
     palette = [*tab20[0::2], *tab20b[0::4], *tab20[1::2], *(c for i, c in enumerate(tab20b) if i % 4)]
@@ -38,7 +38,7 @@ def msssim_db(values: np.ndarray) -> np.ndarray:
         return -10.0 * np.log10(1.0 - np.asarray(values, dtype=np.float64))
 
 
-def _sorted_series(summary: dict[str, Any], key: str) -> tuple[np.ndarray, np.ndarray] | None:
+def sorted_series(summary: dict[str, Any], key: str) -> tuple[np.ndarray, np.ndarray] | None:
     """(bpp, metric) sorted by bpp, without NaN points; None when the metric is absent or empty."""
     results = summary.get("results", {})
     if key not in results or "bpp" not in results:
@@ -52,7 +52,8 @@ def _sorted_series(summary: dict[str, Any], key: str) -> tuple[np.ndarray, np.nd
     return bpp[keep][order], values[keep][order]
 
 
-def _draw_curve(axes: Axes, bpp: np.ndarray, values: np.ndarray, label: str, colour, measured: bool) -> Line2D:
+def draw_curve(axes: Axes, bpp: np.ndarray, values: np.ndarray, label: str, colour, measured: bool) -> Line2D:
+    """One curve: solid with markers when measured here, dashed and thinner when published."""
     if measured:
         return axes.plot(bpp, values, "-o", color=colour, label=label, linewidth=1.8, markersize=3.5)[0]
     return axes.plot(bpp, values, "--", color=colour, label=label, linewidth=1.0)[0]
@@ -68,23 +69,23 @@ def plot_rd(measured: list[dict], published: list[dict], out_stem: Path, title: 
     figure = Figure(figsize=(16, 6.5), layout="constrained")
     FigureCanvasAgg(figure)
     psnr_axes, msssim_axes = figure.subplots(1, 2)
-    colours = _colours()
+    palette = colours()
     legend: list[Line2D] = []  # one entry per curve drawn in either panel
     for summaries, is_measured in ((measured, True), (published, False)):
         for summary in summaries:
-            colour = next(colours)
+            colour = next(palette)
             label = str(summary.get("name", "?"))
             lines = []
-            psnr = _sorted_series(summary, "psnr-rgb")
+            psnr = sorted_series(summary, "psnr-rgb")
             if psnr is not None:
-                lines.append(_draw_curve(psnr_axes, *psnr, label, colour, is_measured))
-            msssim = _sorted_series(summary, "ms-ssim-rgb")
+                lines.append(draw_curve(psnr_axes, *psnr, label, colour, is_measured))
+            msssim = sorted_series(summary, "ms-ssim-rgb")
             if msssim is not None:
                 db = msssim_db(msssim[1])
                 finite = np.isfinite(db)
                 if finite.any():
-                    lines.append(_draw_curve(msssim_axes, msssim[0][finite], db[finite], label, colour,
-                                             is_measured))
+                    lines.append(draw_curve(msssim_axes, msssim[0][finite], db[finite], label, colour,
+                                            is_measured))
             legend.extend(lines[:1])
     for axes, ylabel, panel in ((psnr_axes, "PSNR-RGB (dB)", "PSNR"), (msssim_axes, "MS-SSIM (dB)", "MS-SSIM")):
         axes.set_xlim(0.0, max_bpp)
@@ -95,8 +96,8 @@ def plot_rd(measured: list[dict], published: list[dict], out_stem: Path, title: 
     if legend:  # one legend for both panels (same colour per curve), outside on the right
         figure.legend(handles=legend, loc="outside right upper", fontsize="small",
                       ncols=1 + (len(legend) - 1) // 30)
-    _autoscale_y(psnr_axes, max_bpp)
-    _autoscale_y(msssim_axes, max_bpp)
+    autoscale_y(psnr_axes, max_bpp)
+    autoscale_y(msssim_axes, max_bpp)
     out_stem = Path(out_stem)
     out_stem.parent.mkdir(parents=True, exist_ok=True)
     paths = [out_stem.with_suffix(".png"), out_stem.with_suffix(".svg")]
@@ -105,7 +106,7 @@ def plot_rd(measured: list[dict], published: list[dict], out_stem: Path, title: 
     return paths
 
 
-def _autoscale_y(axes: Axes, max_bpp: float) -> None:
+def autoscale_y(axes: Axes, max_bpp: float) -> None:
     """Fit the y range to the points inside the visible bpp range (with a small margin)."""
     visible = [y for line in axes.lines for x, y in zip(line.get_xdata(), line.get_ydata())
                if x <= max_bpp and math.isfinite(y)]

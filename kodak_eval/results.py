@@ -45,11 +45,17 @@ class ImageResult:
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> ImageResult:
         """Inverse of ``dataclasses.asdict``; ValueError on unknown keys or missing required ones."""
-        names = {field.name for field in fields(cls)}
-        required = {field.name for field in fields(cls) if field.default is MISSING}
-        if not required <= set(values) <= names:
-            raise ValueError(f"per-image record keys {sorted(values)} are not {sorted(names)}")
-        return cls(**values)
+        return record_from_dict(cls, values)
+
+
+def record_from_dict(record: type, values: dict[str, Any]) -> Any:
+    """A ``record`` dataclass from ``dataclasses.asdict`` output; ValueError on unknown keys or
+    missing required ones."""
+    names = {field.name for field in fields(record)}
+    required = {field.name for field in fields(record) if field.default is MISSING}
+    if not required <= set(values) <= names:
+        raise ValueError(f"{record.__name__} keys {sorted(values)} are not {sorted(names)}")
+    return record(**values)
 
 
 def _pool(values: list[float], how) -> float:

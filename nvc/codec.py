@@ -129,10 +129,10 @@ def _check_quality(entry: ModelEntry, quality: int) -> None:
 
 
 @torch.no_grad()
-def analyse_pixels(model: LoadedModel, pixels: np.ndarray, quality: int) -> LatentSymbols:
-    """The symbols the encoder codes for (H, W, 3) uint8 pixels at a 1-based quality."""
+def analyse_tensor(model: LoadedModel, x: torch.Tensor, quality: int) -> LatentSymbols:
+    """The symbols the encoder codes for a (1, 3, H, W) network input (sides multiples of
+    the model's stride) at a 1-based quality."""
     _check_quality(model.entry, quality)
-    x = pixels_to_tensor(pixels, GainedHyperprior.downsampling)
     y, z = model.network.analyse(x, torch.tensor([quality - 1]))
     z_symbols = hyper_latent_symbols(z, model.table)
     z_hat = hyper_latent_values(z_symbols, model.table, z.shape[1:])
@@ -143,6 +143,21 @@ def analyse_pixels(model: LoadedModel, pixels: np.ndarray, quality: int) -> Late
 
     y_symbols, indices, means = code_latent_groups(model.network, z_hat, tuple(y.shape[1:]), round_group)
     return LatentSymbols(z_symbols, y_symbols, indices, means)
+
+
+def analyse_pixels(model: LoadedModel, pixels: np.ndarray, quality: int) -> LatentSymbols:
+    """The symbols the encoder codes for (H, W, 3) uint8 pixels at a 1-based quality."""
+    return analyse_tensor(model, pixels_to_tensor(pixels, GainedHyperprior.downsampling), quality)
+
+
+def latent_chunks(model: LoadedModel, x: torch.Tensor, quality: int) -> list[Chunk]:
+    """The ZLAT and YLAT chunks that code a (1, 3, H, W) network input (see ``analyse_tensor``)."""
+    symbols = analyse_tensor(model, x, quality)
+    y_encoder = GaussianStreamEncoder()
+    for group in model.network.coding_groups(*symbols.y.shape[2:]):  # the order the decoder reads
+        where = group_positions(group, *symbols.y.shape[2:]).numpy()
+        y_encoder.encode(symbols.y[0, group.start : group.stop][:, where], symbols.scale_indices[0, group.start : group.stop][:, where])
+    return [Chunk(Z_CHUNK, encode_categorical(symbols.z, model.table.pmfs)), Chunk(Y_CHUNK, y_encoder.finish())]
 
 
 def image_header(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> Header:
@@ -157,13 +172,7 @@ def image_chunks(pixels: np.ndarray, quality: int, model_name: str) -> list[Chun
     """The payload chunks that code (H, W, 3) uint8 pixels at a 1-based quality level."""
     if is_vq(get_model_entry(model_name)):
         return vq_chunks(pixels, quality, model_name)
-    model = load_model(model_name)
-    symbols = analyse_pixels(model, pixels, quality)
-    y_encoder = GaussianStreamEncoder()
-    for group in model.network.coding_groups(*symbols.y.shape[2:]):  # the order the decoder reads
-        where = group_positions(group, *symbols.y.shape[2:]).numpy()
-        y_encoder.encode(symbols.y[0, group.start : group.stop][:, where], symbols.scale_indices[0, group.start : group.stop][:, where])
-    return [Chunk(Z_CHUNK, encode_categorical(symbols.z, model.table.pmfs)), Chunk(Y_CHUNK, y_encoder.finish())]
+    return latent_chunks(load_model(model_name), pixels_to_tensor(pixels, GainedHyperprior.downsampling), quality)
 
 
 def encode_pixels(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> bytes:
@@ -233,7 +242,13 @@ def decode_container(container: Container, conceal: bool = False) -> DecodedImag
         return DecodedImage(pixels, header, tuple(notes))
     if container.damage:
         raise FormatError(f"damaged stream ({container.damage[0]}); only VQ streams can be concealed")
-    model = load_model(entry.name)
-    symbols = decode_symbols(model, container)
-    x_hat = model.network.synthesise(symbols.y_hat, torch.tensor([header.quality - 1]))
+    x_hat = synthesise_latents(load_model(entry.name), container)
     return DecodedImage(tensor_to_pixels(x_hat, header.height, header.width), header)
+
+
+@torch.no_grad()
+def synthesise_latents(model: LoadedModel, container: Container) -> torch.Tensor:
+    """Decode the ZLAT/YLAT chunks of ``container`` (size and quality from its header) with
+    ``model``: the padded (1, 3, H, W) network output; FormatError if damaged."""
+    symbols = decode_symbols(model, container)
+    return model.network.synthesise(symbols.y_hat, torch.tensor([container.header.quality - 1]))

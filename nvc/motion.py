@@ -62,22 +62,25 @@ def estimate_motion(current: torch.Tensor, reference: torch.Tensor) -> np.ndarra
     """The motion field that predicts ``current`` from ``reference`` (both (1, 3, H, W) float)."""
     _, _, height, width = current.shape
     rows, cols = block_grid(height, width)
-    target, source = _luma(current), _luma(reference)
-    padded = F.pad(source[None], (SEARCH_RANGE,) * 4, mode="replicate")[0, 0]
-    shifts = range(-SEARCH_RANGE, SEARCH_RANGE + 1)
+    extra_rows, extra_cols = rows * BLOCK - height, cols * BLOCK - width
+    target = F.pad(_luma(current)[None], (0, extra_cols, 0, extra_rows), mode="replicate")[0, 0]
+    margins = (SEARCH_RANGE, SEARCH_RANGE + extra_cols, SEARCH_RANGE, SEARCH_RANGE + extra_rows)
+    source = F.pad(_luma(reference)[None], margins, mode="replicate")[0, 0].contiguous()
+    count, source_width = 2 * SEARCH_RANGE + 1, source.shape[1]
+    penalties = torch.arange(-SEARCH_RANGE, SEARCH_RANGE + 1).abs().view(-1, 1, 1) * 2 * LENGTH_PENALTY
     best_cost = torch.full((rows, cols), float("inf"))
     best = torch.zeros((2, rows, cols), dtype=torch.int64)
-    for dy in shifts:
-        window = padded[SEARCH_RANGE + dy : SEARCH_RANGE + dy + height]
-        candidates = torch.stack([window[:, SEARCH_RANGE + dx : SEARCH_RANGE + dx + width] for dx in shifts])
-        costs = _block_sums((candidates - target).abs(), rows, cols)
-        costs += torch.tensor([abs(dy) + abs(dx) for dx in shifts]).view(-1, 1, 1) * 2 * LENGTH_PENALTY
+    for dy in range(-SEARCH_RANGE, SEARCH_RANGE + 1):
+        # every horizontal shift of this row offset at once, as a view: candidate k starts at column k
+        candidates = source.as_strided((count, *target.shape), (1, source_width, 1), (SEARCH_RANGE + dy) * source_width)
+        costs = (candidates - target).abs_().view(count, rows, BLOCK, cols, BLOCK).sum((2, 4))
+        costs += penalties + abs(dy) * 2 * LENGTH_PENALTY
         cost, index = costs.min(0)
         better = cost < best_cost
         best_cost = torch.where(better, cost, best_cost)
         best[0] = torch.where(better, 2 * dy, best[0])
         best[1] = torch.where(better, 2 * (index - SEARCH_RANGE), best[1])
-    return _refine_half_pixel(target, source, best).numpy().astype(np.int32)
+    return _refine_half_pixel(_luma(current), _luma(reference), best).numpy().astype(np.int32)
 
 
 def _refine_half_pixel(target: torch.Tensor, source: torch.Tensor, motion: torch.Tensor) -> torch.Tensor:

@@ -80,3 +80,14 @@ register_model(
 )
 
 DEFAULT_MODEL = "checkerboard"  # the best measured RD (docs/RESULTS.md); decodes Kodak in about 0.55 s
+
+register_model(
+    ModelEntry(
+        name="inter",
+        version="1.0",
+        weights=WEIGHTS_DIR / "inter.safetensors",
+        sha256="e3e6d359b16c84ba94c027221c66f3641f2d01a032080c80e226e80906a69697",  # printed by training/export.py
+        config=HyperpriorConfig(),
+        description="P-frame residual model: gained mean-scale hyperprior trained on motion-compensated residuals",
+    )
+)

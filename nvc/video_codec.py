@@ -1,34 +1,39 @@
-"""Video coding, version 0: every frame is an intra frame coded with the image codec.
+"""Video coding: intra frames with the image codec, P-frames with the inter codec.
 
-Stream layout (docs/FORMAT.md): HEAD (the frames' model, size and quality), ``VHDR``
-(frame rate, intra period, colour matrix and range of the source), then per frame an
-``FRME`` chunk (type, index, timestamp) followed by that frame's image chunks, then an
-``fidx`` chunk (byte offset of every intra frame, for random access) and DONE. Encoding
-and decoding stream frame by frame, so memory does not grow with the video's length.
-Inter (P) frames are not implemented yet: the intra period is 1.
+Stream layout (docs/FORMAT.md): HEAD (the intra frames' model, size and quality), ``VHDR``
+(frame rate, intra period, colour matrix and range of the source), ``PHDR`` (the inter
+model, when there are P-frames), then per frame an ``FRME`` chunk (type, index,
+timestamp) followed by that frame's chunks, then an ``fidx`` chunk (byte offset of every
+intra frame, for random access) and DONE. Frame 0 and every ``intra_period``-th frame
+after it are intra frames (period -1: only frame 0); each P-frame is predicted from the
+decoded frame before it (low delay), so an intra frame stops any error from spreading.
+Encoding and decoding stream frame by frame: memory does not grow with the video's length.
 """
 
 from __future__ import annotations
 
 import struct
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from itertools import chain
 from typing import BinaryIO
 
 import numpy as np
 
-from bitstream import FIDX, FRME, VHDR, Chunk, Container, FormatError, Header, StreamWriter, read_stream
-from nvc.codec import decode_container, image_chunks, image_header
+from bitstream import FIDX, FRME, PHDR, VHDR, Chunk, Container, FormatError, Header, StreamWriter, read_stream
+from bitstream.header import pack_header, unpack_header
+from nvc.codec import decode_container, entry_for_header, image_chunks, image_header
 from nvc.errors import CodecError
+from nvc.inter_codec import DEFAULT_INTER_MODEL, decode_inter, encode_inter, inter_header
 
 _VIDEO_HEADER = struct.Struct(">IIiBB")  # fps numerator, denominator, intra period, matrix, full range
 _FRAME_HEADER = struct.Struct(">BIQ")  # frame type, index, timestamp (in frame periods)
 _INDEX_ENTRY = struct.Struct(">IQ")  # frame index, byte offset of its FRME chunk
 MATRICES = ("bt709", "bt601", "bt2020")
-INTRA = 0
-INTRA_PERIOD = 1  # every frame intra, until inter frames exist
+INTRA, PREDICTED = 0, 1
+INTRA_PERIOD = 32
+ONLY_FIRST_INTRA = -1
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,16 @@ class VideoParameters:
     fps: Fraction
     matrix: str = "bt709"
     full_range: bool = False
-    intra_period: int = INTRA_PERIOD
+    intra_period: int = INTRA_PERIOD  # 1: all intra; ONLY_FIRST_INTRA: one intra frame
+    inter: Header | None = None  # the PHDR record of a stream with P-frames, as read
+
+    def __post_init__(self):
+        if self.intra_period < 1 and self.intra_period != ONLY_FIRST_INTRA:
+            raise CodecError(f"intra period {self.intra_period} is invalid (1 or more, or -1 for a single intra frame)")
+
+    def is_intra(self, index: int) -> bool:
+        """Whether frame ``index`` (0-based) is an intra frame."""
+        return index == 0 or (self.intra_period != ONLY_FIRST_INTRA and index % self.intra_period == 0)
 
 
 @dataclass(frozen=True)
@@ -61,14 +75,16 @@ def unpack_parameters(data: bytes) -> VideoParameters:
     if len(data) != _VIDEO_HEADER.size:
         raise FormatError(f"VHDR chunk has {len(data)} bytes, expected {_VIDEO_HEADER.size}")
     numerator, denominator, period, matrix, full = _VIDEO_HEADER.unpack(data)
-    if not numerator or not denominator or matrix >= len(MATRICES) or full > 1:
+    if not numerator or not denominator or matrix >= len(MATRICES) or full > 1 or (period < 1 and period != ONLY_FIRST_INTRA):
         raise FormatError("invalid VHDR chunk")
     return VideoParameters(Fraction(numerator, denominator), MATRICES[matrix], bool(full), period)
 
 
 def encode_video(frames: Iterable[np.ndarray], handle: BinaryIO, parameters: VideoParameters, quality: int,
-                 model: str, on_frame: Callable[[int], None] = lambda count: None) -> int:
-    """Code RGB frames into a stream written to ``handle``; returns the number of frames."""
+                 model: str, on_frame: Callable[[int], None] = lambda count: None,
+                 inter_model: str = DEFAULT_INTER_MODEL) -> int:
+    """Code RGB frames into a stream written to ``handle``; returns the number of frames.
+    Intra frames use ``model``, P-frames ``inter_model``, both at ``quality``."""
     frames = iter(frames)
     first = next(frames, None)
     if first is None:
@@ -76,13 +92,23 @@ def encode_video(frames: Iterable[np.ndarray], handle: BinaryIO, parameters: Vid
     header = image_header(first, quality, model)
     writer = StreamWriter(handle, header)
     writer.write(Chunk(VHDR, pack_parameters(parameters)))
-    offsets = []
+    predicted = inter_header(header, inter_model) if parameters.intra_period != 1 else None
+    if predicted is not None:
+        writer.write(Chunk(PHDR, pack_header(predicted)))
+    offsets, reference = [], first
     count = 0
     for count, frame in enumerate(chain([first], frames), start=1):
+        index = count - 1
         if frame.shape != first.shape:
             raise CodecError(f"frame {count} is {frame.shape[1]}x{frame.shape[0]}, not {header.width}x{header.height}")
-        offsets.append(_INDEX_ENTRY.pack(count - 1, writer.write(Chunk(FRME, _FRAME_HEADER.pack(INTRA, count - 1, count - 1)))))
-        for chunk in image_chunks(frame, quality, model):
+        if parameters.is_intra(index):
+            chunks = image_chunks(frame, quality, model)
+            offsets.append(_INDEX_ENTRY.pack(index, writer.write(Chunk(FRME, _FRAME_HEADER.pack(INTRA, index, index)))))
+            reference = decode_container(Container(header, chunks)).pixels if predicted is not None else None
+        else:
+            chunks, reference = encode_inter(frame, reference, predicted)
+            writer.write(Chunk(FRME, _FRAME_HEADER.pack(PREDICTED, index, index)))
+        for chunk in chunks:
             writer.write(chunk)
         on_frame(count)
     writer.write(Chunk(FIDX, b"".join(offsets)))
@@ -94,7 +120,7 @@ def _frame_info(data: bytes) -> FrameInfo:
     if len(data) != _FRAME_HEADER.size:
         raise FormatError(f"FRME chunk has {len(data)} bytes, expected {_FRAME_HEADER.size}")
     info = FrameInfo(*_FRAME_HEADER.unpack(data))
-    if info.frame_type != INTRA:
+    if info.frame_type not in (INTRA, PREDICTED):
         raise FormatError(f"frame {info.index} has type {info.frame_type}, which this decoder does not know")
     return info
 
@@ -118,6 +144,11 @@ def read_video(handle: BinaryIO) -> tuple[Header, VideoParameters, Iterator[Code
     if first is None or first.type != VHDR:
         raise FormatError("not a video stream (no VHDR chunk after HEAD)")
     parameters = unpack_parameters(first.data)
+    if parameters.intra_period != 1:
+        second = next(chunks, None)
+        if second is None or second.type != PHDR:
+            raise FormatError("video stream with P-frames has no PHDR chunk after VHDR")
+        parameters = replace(parameters, inter=unpack_header(second.data))
 
     def frames() -> Iterator[CodedFrame]:
         current: FrameInfo | None = None
@@ -145,18 +176,34 @@ def read_video(handle: BinaryIO) -> tuple[Header, VideoParameters, Iterator[Code
     return header, parameters, frames()
 
 
-def decode_frames(header: Header, frames: Iterator[CodedFrame]) -> Iterator[np.ndarray]:
-    """Decode frames one at a time as uint8 (H, W, 3) RGB. A damaged stream yields every
-    complete frame before the damage, then raises FormatError saying where it stopped."""
+def decode_frames(header: Header, frames: Iterator[CodedFrame], parameters: VideoParameters) -> Iterator[np.ndarray]:
+    """Decode frames one at a time as uint8 (H, W, 3) RGB, with the header and parameters
+    ``read_video`` returned. A damaged stream yields every complete frame before the
+    damage, then raises FormatError saying where it stopped; ModelMismatchError (before any
+    frame) when a model the stream names is not installed with the same weights."""
+    for record in filter(None, (header, parameters.inter)):
+        entry_for_header(record)
+    reference = None
     for frame in frames:
         try:
-            pixels = decode_container(Container(header, frame.chunks)).pixels
+            reference = _decode_frame(header, frame, reference, parameters)
         except FormatError as error:
             cause = frame.damage or error
             raise FormatError(f"damaged stream at frame {frame.info.index}: {cause}") from cause
-        yield pixels
+        yield reference
         if frame.damage is not None:
             raise FormatError(f"damaged stream after frame {frame.info.index}: {frame.damage}")
+
+
+def _decode_frame(header: Header, frame: CodedFrame, reference: np.ndarray | None,
+                  parameters: VideoParameters) -> np.ndarray:
+    if frame.info.frame_type == INTRA:
+        return decode_container(Container(header, frame.chunks)).pixels
+    if reference is None:
+        raise FormatError("P-frame without a decoded frame before it")
+    if parameters.inter is None:
+        raise FormatError("P-frame in a stream without an inter model (PHDR)")
+    return decode_inter(frame.chunks, reference, parameters.inter)
 
 
 def is_video_stream(handle: BinaryIO) -> bool:

@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> None:
 
         missing = trainer.load_weights(load_state_dict(args.init_from))
         echo(f"initialised from {args.init_from}" + (f" ({len(missing)} new tensors)" if missing else ""))
-    echo(f"{len(trainer.train_files)} training images, {len(trainer.validation_files)} held out; "
-         f"device {trainer.device}, {ranks.world_size} rank(s)")
+    data = ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in trainer.data_record.items())
+    echo(f"data: {data}; device {trainer.device}, {ranks.world_size} rank(s)")
     run_training(trainer, args.minutes, echo)
     distributed.stop(ranks)
 

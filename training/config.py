@@ -17,8 +17,9 @@ class TrainConfig:
     name: str = "hyperprior"
     architecture: str = "hyperprior"  # a key of nvc.architectures.ARCHITECTURES
     model: HyperpriorConfig = field(default_factory=HyperpriorConfig)
+    data: str = "images"  # or "video_residuals": P-frame residuals of the clips in data_dir
     data_dir: str = "../shared/data/train"
-    validation_every_nth_image: int = 50  # held-out slice of the training folder, never Kodak
+    validation_every_nth_image: int = 50  # held-out slice of the training folder (every nth clip for videos), never Kodak
     crop: int = 128
     batch_size: int = 16
     learning_rate: float = 1e-4
@@ -39,7 +40,7 @@ class TrainConfig:
     bf16: bool = True  # autocast the transforms; entropy models always run in fp32
     channels_last: bool = True
     compile: bool = False  # torch.compile the training network
-    max_images: int = 0  # 0: all; small numbers are for smoke tests
+    max_images: int = 0  # 0: all images (clips); small numbers are for smoke tests
 
     def to_dict(self) -> dict:
         """Plain dict, for checkpoints and manifests."""

@@ -16,7 +16,7 @@ import torch
 
 from training import distributed
 from training.config import TrainConfig
-from training.data import ImageBank, list_images, split_files
+from training.data import load_banks
 from training.distributed import Ranks
 from training.objectives import learning_rate_at, make_objective, validation_crops
 
@@ -48,13 +48,7 @@ class Trainer:
         self.generator = torch.Generator().manual_seed(config.seed + ranks.rank)
         self.step = 0
         self.seconds = 0.0  # training wall time accumulated over all chunks
-        files = list_images(config.data_dir)
-        if config.max_images:
-            files = files[: config.max_images]
-        train_files, validation_files = split_files(files, config.validation_every_nth_image)
-        self.train_files, self.validation_files = train_files, validation_files
-        self.train_data = ImageBank(train_files, device)
-        self.validation_data = ImageBank(validation_files, device)
+        self.train_data, self.validation_data, self.data_record = load_banks(config, run_dir, device)
 
     # -- state ---------------------------------------------------------------------------
     def load_weights(self, state: dict) -> list[str]:
@@ -81,8 +75,7 @@ class Trainer:
             "step": self.step,
             "seconds": self.seconds,
             "config": self.config.to_dict(),
-            "data": {"folder": str(self.config.data_dir), "training_images": len(self.train_files),
-                     "validation_images": len(self.validation_files)},
+            "data": self.data_record,
             "hardware": hardware_description(self.device),
         }
         temporary = path.with_suffix(".tmp")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bitstream import CHUNK_TYPES, DONE, FIDX, FRME, HEAD, META, VHDR, VQIX, YLAT, ZLAT, Chunk, read_container, register_chunk_type, write_container
+from bitstream import CHUNK_TYPES, DONE, FIDX, FRME, HEAD, META, MOTN, PHDR, VHDR, VQIX, YLAT, ZLAT, Chunk, read_container, register_chunk_type, write_container
 from bitstream import chunk_types, framing
 
 
@@ -16,7 +16,7 @@ def registry(monkeypatch):
 
 
 def test_initial_registry():
-    assert set(CHUNK_TYPES) == {HEAD, DONE, ZLAT, YLAT, VQIX, VHDR, FRME, FIDX, META}
+    assert set(CHUNK_TYPES) == {HEAD, DONE, ZLAT, YLAT, VQIX, VHDR, FRME, PHDR, MOTN, FIDX, META}
     assert all(isinstance(d, str) and d and "\n" not in d for d in CHUNK_TYPES.values())
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +14,11 @@ from click.testing import CliRunner
 from PIL import Image
 
 import nvc
-from bitstream import Chunk, read_container, write_container
+from bitstream import PHDR, Chunk, read_container, write_container
+from bitstream.header import pack_header, unpack_header
 from cli.main import main
+from cli.video_files import VideoInfo, write_video
+from nvc.video_codec import VideoParameters, encode_video
 
 SIGNATURE = b"\x8bNVC\r\n\x1a\n"
 
@@ -66,7 +71,23 @@ def workspace(tmp_path: Path, tiny_model: str, photo_like: np.ndarray) -> Path:
     (tmp_path / "cut.png").write_bytes(png[: len(png) // 2])
     (tmp_path / "folder").mkdir()
     (tmp_path / "taken.png").mkdir()  # a directory where an output file would go
+    write_video(str(tmp_path / "clip.mkv"), [photo_like[:32, :48]] * 3, VideoInfo(48, 32, Fraction(25), 3, "bt709", False))
+    (tmp_path / "foreign_inter.nvc").write_bytes(with_foreign_inter_model(photo_like[:32, :48], tiny_model))
     return tmp_path
+
+
+def with_foreign_inter_model(frame: np.ndarray, model: str) -> bytes:
+    """A 3-frame video stream whose PHDR names other weights of the inter model."""
+    out = io.BytesIO()
+    encode_video([frame] * 3, out, VideoParameters(Fraction(25), intra_period=-1), 3, model)
+    container = read_container(out.getvalue())
+    chunks = []
+    for chunk in container.chunks:
+        if chunk.type == PHDR:
+            inter = unpack_header(chunk.data)
+            chunk = Chunk(PHDR, pack_header(dataclasses.replace(inter, weights_digest=bytes(32))))
+        chunks.append(chunk)
+    return write_container(container.header, chunks)
 
 
 def p(folder: Path, name: str) -> str:
@@ -127,6 +148,16 @@ CASES = {
         lambda w, m: ["compress", p(w, "photo.png"), p(w, "out.nvc"), "--model", m, "--quality", "99"],
         "quality 99 is out of range",
         "out.nvc",
+    ),
+    "compress-video-intra-period-0": Case(
+        lambda w, m: ["compress", p(w, "clip.mkv"), p(w, "out.nvc"), "--model", m, "--intra-period", "0"],
+        "intra period 0 is invalid",
+        "out.nvc",
+    ),
+    "decompress-video-other-inter-weights": Case(
+        lambda w, m: ["decompress", p(w, "foreign_inter.nvc"), p(w, "out.y4m")],
+        "stream was made with other weights of model 'inter'",
+        "out.y4m",
     ),
     "compress-transparent-rgba": Case(
         lambda w, m: ["compress", p(w, "transparent.png"), p(w, "out.nvc"), "--model", m], "transparency", "out.nvc"

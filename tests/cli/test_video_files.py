@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from fractions import Fraction
 
 import numpy as np
@@ -39,6 +41,16 @@ def test_round_trip_keeps_count_size_and_rate(tmp_path, suffix, floor):
     else:
         assert min(psnr(a, b) for a, b in zip(frames, back)) > floor
     assert list(tmp_path.iterdir()) == [path]  # no staging files left
+
+
+def test_y4m_is_written_in_the_given_matrix(tmp_path):
+    """A BT.601 source decoded by nvc goes back to y4m in BT.601, so its YUV matches the source's."""
+    frames = clip(2)
+    path = tmp_path / "601.y4m"
+    write_video(str(path), frames, dataclasses.replace(INFO, matrix="bt601", full_range=True))
+    as_601 = list(read_frames(str(path), probe_video(str(path), matrix="bt601")))
+    as_709 = list(read_frames(str(path), probe_video(str(path))))
+    assert psnr(frames[0], as_601[0]) > psnr(frames[0], as_709[0]) + 3
 
 
 def test_png_folder_and_frame_limit(tmp_path):
@@ -91,9 +103,13 @@ def test_cli_video_round_trip_info_and_truncation(tmp_path, tiny_model):
     source, stream, out = tmp_path / "in.mkv", tmp_path / "v.nvc", tmp_path / "out.y4m"
     write_video(str(source), clip(), INFO)
     runner = CliRunner()
-    assert runner.invoke(main, ["compress", str(source), str(stream), "--model", tiny_model, "--frames", "4"]).exit_code == 0
+    compressed = runner.invoke(main, ["compress", str(source), str(stream), "--model", tiny_model, "--frames", "4",
+                                      "--intra-period", "2"])
+    assert compressed.exit_code == 0, compressed.output
     info = runner.invoke(main, ["info", str(stream)])
-    assert info.exit_code == 0 and "4 frames" in info.output and info.output.count("  I  ") == 4
+    assert info.exit_code == 0 and "4 frames" in info.output and "intra period 2" in info.output
+    assert "P-frames:       model inter, weights " in info.output
+    assert info.output.count("  I  ") == 2 and info.output.count("  P  ") == 2
     assert runner.invoke(main, ["decompress", str(stream), str(out)]).exit_code == 0
     decoded = probe_video(str(out))
     assert (decoded.width, decoded.height, decoded.fps) == (48, 34, Fraction(25, 2))

@@ -1,21 +1,45 @@
-"""The shipped default model: its weights load offline, match the registry and code images."""
+"""The shipped models: their weights load offline, match the registry and code images and video."""
+
+import io
+from fractions import Fraction
 
 import numpy as np
+import pytest
 from PIL import Image
 
 import nvc
 from nvc.codec import load_model
-from nvc.registry import DEFAULT_MODEL, get_model_entry
+from nvc.registry import DEFAULT_MODEL, WEIGHTS_DIR, get_model_entry, model_entries
+from nvc.video_codec import PREDICTED, VideoParameters, decode_frames, encode_video, read_video
 from nvc.weights import file_digest
 
 SAMPLE = "samples/kodim23.png"
+SHIPPED = [entry.name for entry in model_entries() if entry.weights.parent == WEIGHTS_DIR]
 
 
-def test_shipped_weights_match_the_registry():
-    entry = get_model_entry(DEFAULT_MODEL)
+def test_the_default_and_the_inter_model_are_shipped():
+    assert {DEFAULT_MODEL, "inter"} <= set(SHIPPED)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_weights_match_the_registry(name):
+    entry = get_model_entry(name)
     assert entry.weights.exists()
     assert file_digest(entry.weights) == entry.digest
-    assert load_model(DEFAULT_MODEL).network.config == entry.config
+    assert load_model(name).network.config == entry.config
+
+
+def test_shipped_p_frames_of_a_panning_shot_are_cheap_and_faithful():
+    scene = np.asarray(Image.open(SAMPLE).convert("RGB"))
+    frames = [np.ascontiguousarray(scene[100:196, 200 + 3 * t : 328 + 3 * t]) for t in range(3)]
+    out = io.BytesIO()
+    encode_video(frames, out, VideoParameters(Fraction(25)), 4, DEFAULT_MODEL)
+    header, parameters, coded = read_video(io.BytesIO(out.getvalue()))
+    sizes = [(frame.info.frame_type, sum(c.size_on_disk for c in frame.chunks)) for frame in coded]
+    assert all(size < sizes[0][1] / 2 for kind, size in sizes if kind == PREDICTED)
+    header, parameters, coded = read_video(io.BytesIO(out.getvalue()))
+    for decoded, frame in zip(decode_frames(header, coded, parameters), frames):
+        assert 10 * np.log10(255**2 / np.mean((decoded.astype(float) - frame) ** 2)) > 28
 
 
 def test_shipped_model_codes_a_photo_at_the_lowest_and_highest_quality():

@@ -1,4 +1,4 @@
-"""Video streams (all-intra v0): round trip, streaming, truncation and corruption."""
+"""Video streams: intra and P-frames, round trip, streaming, truncation and corruption."""
 
 from __future__ import annotations
 
@@ -9,9 +9,17 @@ import numpy as np
 import pytest
 
 from bitstream import FormatError
+from nvc.errors import CodecError, ModelMismatchError
+from nvc.hyperprior import HyperpriorConfig
 from nvc.video_codec import VideoParameters, decode_frames, encode_video, is_video_stream, read_video
 
-PARAMETERS = VideoParameters(Fraction(30000, 1001), "bt601", False)
+PARAMETERS = VideoParameters(Fraction(30000, 1001), "bt601", False, intra_period=3)
+
+
+@pytest.fixture(scope="module")
+def tiny_inter(register_network) -> str:
+    """A tiny random-weight inter (P-frame residual) model."""
+    return register_network("test-inter", HyperpriorConfig(channels=8, latent_channels=12), seed=1)
 
 
 def clip(count: int = 4) -> list[np.ndarray]:
@@ -20,47 +28,92 @@ def clip(count: int = 4) -> list[np.ndarray]:
             for t in range(count)]
 
 
-def encoded(model: str, frames=None) -> bytes:
+def encoded(model: str, inter: str, frames=None, parameters=PARAMETERS) -> bytes:
     out = io.BytesIO()
     counted = []
-    assert encode_video(frames or clip(), out, PARAMETERS, 3, model, counted.append) == 4
+    assert encode_video(frames or clip(), out, parameters, 3, model, counted.append, inter) == 4
     assert counted == [1, 2, 3, 4]
     return out.getvalue()
 
 
-def test_round_trip_keeps_frames_size_and_parameters(tiny_model):
-    data = encoded(tiny_model)
+def test_round_trip_keeps_frames_size_and_parameters(tiny_model, tiny_inter):
+    data = encoded(tiny_model, tiny_inter)
     assert is_video_stream(io.BytesIO(data))
     header, parameters, frames = read_video(io.BytesIO(data))
-    assert parameters == PARAMETERS and (header.width, header.height, header.quality) == (40, 24, 3)
-    decoded = list(decode_frames(header, frames))
+    assert (header.width, header.height, header.quality) == (40, 24, 3)
+    assert parameters.fps == PARAMETERS.fps and parameters.intra_period == 3 and parameters.inter.model == tiny_inter
+    decoded = list(decode_frames(header, frames, parameters))
     assert len(decoded) == 4 and all(frame.shape == (24, 40, 3) for frame in decoded)
 
 
-def test_truncated_stream_gives_its_complete_frames_then_a_clear_error(tiny_model):
-    data = encoded(tiny_model)
-    header, _, frames = read_video(io.BytesIO(data[: len(data) * 3 // 5]))
+@pytest.mark.parametrize("period, types", [(1, "IIII"), (3, "IPPI"), (-1, "IPPP")])
+def test_intra_period_sets_the_frame_types(tiny_model, tiny_inter, period, types):
+    parameters = VideoParameters(Fraction(25), intra_period=period)
+    header, read, frames = read_video(io.BytesIO(encoded(tiny_model, tiny_inter, parameters=parameters)))
+    assert "".join("IP"[frame.info.frame_type] for frame in frames) == types
+    assert (read.inter is None) == (period == 1)
+
+
+def test_invalid_intra_period_is_refused():
+    with pytest.raises(CodecError, match="intra period 0 is invalid"):
+        VideoParameters(Fraction(25), intra_period=0)
+
+
+def test_p_frames_decode_to_what_the_encoder_predicted_from(tiny_model, tiny_inter, monkeypatch):
+    """Encoder and decoder must hold the same reference, or P-frames drift."""
+    import nvc.video_codec as video_codec
+
+    reconstructions = []
+    encode_inter = video_codec.encode_inter
+
+    def recording(*args):
+        chunks, reconstruction = encode_inter(*args)
+        reconstructions.append(reconstruction)
+        return chunks, reconstruction
+
+    monkeypatch.setattr(video_codec, "encode_inter", recording)
+    header, parameters, frames = read_video(io.BytesIO(encoded(tiny_model, tiny_inter)))
+    decoded = list(decode_frames(header, frames, parameters))
+    assert len(reconstructions) == 2
+    assert np.array_equal(decoded[1], reconstructions[0]) and np.array_equal(decoded[2], reconstructions[1])
+
+
+def test_truncated_stream_gives_its_complete_frames_then_a_clear_error(tiny_model, tiny_inter):
+    data = encoded(tiny_model, tiny_inter)
+    header, parameters, frames = read_video(io.BytesIO(data[: len(data) * 3 // 5]))
     decoded = []
     with pytest.raises(FormatError, match="damaged stream (at|after) frame [0-9]: stream truncated"):
-        for frame in decode_frames(header, frames):
+        for frame in decode_frames(header, frames, parameters):
             decoded.append(frame)
     assert 1 <= len(decoded) < 4
 
 
-def test_corrupt_frame_chunk_is_refused(tiny_model):
-    data = bytearray(encoded(tiny_model))
-    second = data.index(b"YLAT", data.index(b"YLAT") + 1)
+@pytest.mark.parametrize("chunk", [b"YLAT", b"MOTN"])
+def test_corrupt_frame_chunk_is_refused(tiny_model, tiny_inter, chunk):
+    data = bytearray(encoded(tiny_model, tiny_inter))
+    second = data.index(chunk, data.index(b"YLAT") + 1)
     data[second + 6] ^= 0x20
-    header, _, frames = read_video(io.BytesIO(bytes(data)))
-    with pytest.raises(FormatError, match="CRC mismatch in chunk YLAT"):
-        list(decode_frames(header, frames))
+    header, parameters, frames = read_video(io.BytesIO(bytes(data)))
+    with pytest.raises(FormatError, match=f"CRC mismatch in chunk {chunk.decode()}"):
+        list(decode_frames(header, frames, parameters))
 
 
-def test_frames_must_share_a_size(tiny_model):
+def test_foreign_inter_model_is_refused(tiny_model, tiny_inter, register_network):
+    data = encoded(tiny_model, tiny_inter)
+    register_network(tiny_inter, HyperpriorConfig(channels=8, latent_channels=12), seed=2)  # other weights, same name
+    try:
+        header, parameters, frames = read_video(io.BytesIO(data))
+        with pytest.raises(ModelMismatchError, match=f"other weights of model '{tiny_inter}'"):
+            list(decode_frames(header, frames, parameters))
+    finally:
+        register_network(tiny_inter, HyperpriorConfig(channels=8, latent_channels=12), seed=1)
+
+
+def test_frames_must_share_a_size(tiny_model, tiny_inter):
     frames = clip()
     frames[2] = frames[2][:, :30]
     with pytest.raises(Exception, match="frame 3 is 30x24, not 40x24"):
-        encoded(tiny_model, frames)
+        encoded(tiny_model, tiny_inter, frames)
 
 
 def test_an_image_stream_is_not_a_video_stream(tiny_model):

@@ -1,0 +1,136 @@
+"""Run codecs over clips: every (codec, clip, setting) once, cached, in worker processes if asked.
+
+A job encodes a whole clip (timed), reads each frame's bits from the payload, decodes it
+(timed) and scores every decoded frame against the source (``quality``). Results are
+cached per codec identity, intra period, frame limit, setting and clip file digest, so a
+rerun after changing one codec only redoes that codec. With ``workers > 1`` jobs run in
+that many spawned processes; each codec then uses its spec's thread count.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from functools import lru_cache
+from multiprocessing import get_context
+from pathlib import Path
+
+from tqdm import tqdm
+
+from kodak_eval.cache import ResultCache, cache_key, file_digest
+from kodak_eval.errors import EvalError
+from kodak_eval.video.base import VideoCodec
+from kodak_eval.video.clips import Clip, read_clip
+from kodak_eval.video.quality import frame_quality
+from kodak_eval.video.registry import CodecSpec, make_codec
+from kodak_eval.video.results import ClipResult, Measurement, clip_result
+from kodak_eval.video.yuv import rgb_to_yuv420, yuv420_to_rgb
+
+CACHE_FOLDER = "cache"
+CLIPS_KEPT = 2  # clips held in memory per process (jobs come grouped by codec, then clip)
+
+
+@dataclass(frozen=True)
+class VideoJob:
+    """One clip to code with one codec at one setting and intra period."""
+
+    spec: CodecSpec
+    clip: Path
+    setting: int
+    intra_period: int  # as the codec codes it
+    frames: int | None  # limit on frames read, None for all
+    key: str  # cache key
+
+
+@lru_cache(maxsize=CLIPS_KEPT)
+def load_clip(path: Path, limit: int | None) -> Clip:
+    """``clips.read_clip``, remembered for the next jobs on the same clip."""
+    return read_clip(path, limit)
+
+
+def measure(codec: VideoCodec, clip: Clip, setting: int, intra_period: int) -> Measurement:
+    """Encode and decode ``clip`` with ``codec``; per-frame bits and qualities, wall times."""
+    sources_rgb = clip.rgb  # converted before the clock starts
+    start = time.perf_counter()
+    payload = codec.encode(clip, setting, intra_period)
+    encode_s = time.perf_counter() - start
+    sizes = codec.frame_sizes(payload)
+    start = time.perf_counter()
+    decoded = codec.decode(payload)
+    decode_s = time.perf_counter() - start
+    if not len(decoded) == len(sizes.bits) == len(clip.frames):
+        raise EvalError(f"{codec.name} coded {len(sizes.bits)} and decoded {len(decoded)} of "
+                        f"{len(clip.frames)} frames of {clip.name}")
+    if codec.output == "rgb":
+        decoded_rgb, decoded_planes = decoded, [rgb_to_yuv420(rgb) for rgb in decoded]
+    else:
+        decoded_rgb, decoded_planes = [yuv420_to_rgb(planes) for planes in decoded], decoded
+    qualities = [frame_quality(*frame) for frame in zip(clip.frames, sources_rgb, decoded_planes, decoded_rgb)]
+    return Measurement(sizes, qualities, encode_s, decode_s)
+
+
+_CODECS: dict[CodecSpec, VideoCodec] = {}  # built and loaded once per process
+
+
+def run_job(job: VideoJob) -> ClipResult:
+    """Run one job in this process; EvalError naming the job when a codec library fails."""
+    if job.spec not in _CODECS:
+        codec = make_codec(job.spec)
+        codec.load()
+        _CODECS[job.spec] = codec
+    codec = _CODECS[job.spec]
+    clip = load_clip(job.clip, job.frames)
+    try:
+        measured = measure(codec, clip, job.setting, job.intra_period)
+    except EvalError:
+        raise
+    except Exception as error:  # a codec library failing on one clip
+        raise EvalError(f"{codec.name} failed on {clip.name} at setting {job.setting}: {error}") from error
+    return clip_result(codec.name, clip.name, job.setting, job.intra_period, (clip.height, clip.width),
+                       float(clip.fps), job.spec.threads, measured)
+
+
+def plan_jobs(specs: list[CodecSpec], clips: list[Path], intra_period: int, frames: int | None) -> list[VideoJob]:
+    """Every (codec, clip, setting) combination, by codec, then clip, then setting."""
+    digests = {clip: file_digest(clip) for clip in clips}
+    jobs = []
+    for spec in specs:
+        codec = make_codec(spec)
+        period = codec.coded_intra_period(intra_period)
+        identity = f"{codec.identity}\nintra period {period}\nframes {frames or 'all'}"
+        jobs += [VideoJob(spec, clip, setting, period, frames, cache_key(identity, setting, digests[clip]))
+                 for clip in clips for setting in codec.settings]
+    return jobs
+
+
+def _execute(jobs: list[VideoJob], workers: int, on_done: Callable[[VideoJob, ClipResult], None]) -> None:
+    if workers <= 1:
+        for job in jobs:
+            on_done(job, run_job(job))
+        return
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(run_job, job): job for job in jobs}
+        for future in as_completed(futures):
+            on_done(futures[future], future.result())
+
+
+def run_jobs(jobs: list[VideoJob], out: Path, workers: int = 1, progress: bool = True) -> dict[VideoJob, ClipResult]:
+    """The result of every job, from the cache in ``out`` where possible; new results are cached."""
+    cache = ResultCache(out / CACHE_FOLDER, ClipResult)
+    results: dict[VideoJob, ClipResult] = {}
+    for job in jobs:
+        cached = cache.get(job.spec.name, job.key)
+        if cached is not None:
+            results[job] = cached
+    pending = [job for job in jobs if job not in results]
+    with tqdm(total=len(jobs), initial=len(results), desc="coding", unit="clip", disable=not progress) as bar:
+        def done(job: VideoJob, result: ClipResult) -> None:
+            cache.put(job.spec.name, job.key, result)
+            results[job] = result
+            bar.set_postfix_str(f"{job.spec.name} {job.setting} {job.clip.stem}")
+            bar.update()
+
+        _execute(pending, min(workers, len(pending)), done)
+    return {job: results[job] for job in jobs}

@@ -1,0 +1,68 @@
+"""P-frames: block motion from the previous decoded frame, and the motion-compensated
+residual coded with the inter model.
+
+A P-frame's chunks are ``MOTN`` (the motion field, ``nvc.motion_coding``) then the ZLAT
+and YLAT chunks of the residual ``current - prediction + RESIDUAL_OFFSET``, coded by the
+inter model: a gained hyperprior trained on such residuals (``training/residuals.py``).
+The inter model's name, weights digest and the quality are a second HEAD record, the
+video's ``PHDR`` chunk; its size fields repeat the frames' size. The encoder decodes
+every frame it codes exactly as the decoder will, so both predict from the same pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from bitstream import MOTN, Chunk, Container, Header
+from nvc.codec import entry_for_header, latent_chunks, load_model, synthesise_latents
+from nvc.hyperprior import GainedHyperprior
+from nvc.motion import block_grid, compensate, estimate_motion
+from nvc.motion_coding import decode_motion, encode_motion
+from nvc.pixels import pixels_to_tensor, tensor_to_pixels
+from nvc.registry import get_model_entry
+
+RESIDUAL_OFFSET = 0.5  # residuals are centred on mid-grey, where images sit on average
+DEFAULT_INTER_MODEL = "inter"
+
+
+def inter_header(frame_header: Header, inter_model: str = DEFAULT_INTER_MODEL) -> Header:
+    """The PHDR record: ``frame_header`` with the inter model's name and weights digest."""
+    entry = get_model_entry(inter_model)
+    return replace(frame_header, model=entry.name, weights_digest=entry.digest)
+
+
+def residual_input(current: torch.Tensor, prediction: torch.Tensor) -> torch.Tensor:
+    """What the inter model codes: the offset residual, edge-padded to the model's stride."""
+    height, width = current.shape[2:]
+    stride = GainedHyperprior.downsampling
+    residual = current - prediction + RESIDUAL_OFFSET
+    return F.pad(residual, (0, -width % stride, 0, -height % stride), mode="replicate")
+
+
+@torch.no_grad()
+def encode_inter(pixels: np.ndarray, reference: np.ndarray, header: Header) -> tuple[list[Chunk], np.ndarray]:
+    """A P-frame's chunks for (H, W, 3) uint8 ``pixels`` predicted from the decoded
+    ``reference``, and the frame as the decoder will reconstruct it. ``header`` is PHDR's."""
+    current, previous = pixels_to_tensor(pixels, 1), pixels_to_tensor(reference, 1)
+    motion = estimate_motion(current, previous)
+    prediction = compensate(previous, motion)
+    residual = latent_chunks(load_model(header.model), residual_input(current, prediction), header.quality)
+    chunks = [Chunk(MOTN, encode_motion(motion)), *residual]
+    return chunks, decode_inter(chunks, reference, header)
+
+
+@torch.no_grad()
+def decode_inter(chunks: list[Chunk], reference: np.ndarray, header: Header) -> np.ndarray:
+    """Reconstruct a P-frame from its chunks and the decoded ``reference`` (uint8 pixels);
+    ModelMismatchError for a foreign inter model, FormatError if the chunks are damaged."""
+    entry = entry_for_header(header)
+    container = Container(header, chunks)
+    motion = decode_motion(container.chunk(MOTN).data, *block_grid(header.height, header.width))
+    prediction = compensate(pixels_to_tensor(reference, 1), motion)
+    residual = synthesise_latents(load_model(entry.name), container)
+    return tensor_to_pixels(prediction + residual[..., : header.height, : header.width] - RESIDUAL_OFFSET,
+                            header.height, header.width)

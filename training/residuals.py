@@ -1,0 +1,81 @@
+"""Training data for the inter (P-frame) model: motion-compensated residuals of real clips.
+
+For every pair of consecutive frames of every clip in a folder, the earlier frame is coded
+and decoded with the shipped intra model at a random quality (as the codec's reference
+would be), the later frame is predicted from it with the codec's own block motion
+(``nvc.motion``), and ``frame - prediction + RESIDUAL_OFFSET`` is kept: exactly what
+``nvc.inter_codec`` hands the inter model. Every ``every_nth`` clip is held out for
+validation. Building takes a few minutes on CPU, so the residuals are cached in a file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import numpy as np
+import torch
+
+from nvc.codec import decode_stream, encode_pixels
+from nvc.inter_codec import RESIDUAL_OFFSET
+from nvc.motion import compensate, estimate_motion
+from nvc.pixels import pixels_to_tensor
+
+VIDEO_SUFFIXES = {".mkv", ".mp4", ".webm", ".y4m", ".mov", ".avi"}
+REFERENCE_MODEL = "hyperprior"
+
+
+def list_clips(folder: str | Path) -> list[Path]:
+    """Video files directly inside ``folder``, sorted by name."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"training clip folder not found: {folder}")
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES)
+
+
+def clip_frames(path: Path) -> list[np.ndarray]:
+    """All frames of a clip as uint8 (H, W, 3) RGB (PyAV honours the stream's matrix and range)."""
+    with av.open(str(path)) as container:
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+
+
+def coded_reference(pixels: np.ndarray, generator: torch.Generator) -> np.ndarray:
+    """``pixels`` after a round trip through the intra model at a random quality."""
+    quality = int(torch.randint(1, 9, (1,), generator=generator))
+    return decode_stream(encode_pixels(pixels, quality, REFERENCE_MODEL)).pixels
+
+
+def clip_residuals(frames: list[np.ndarray], generator: torch.Generator) -> list[torch.Tensor]:
+    """The offset residual (3, H, W) float16 of each frame after the first."""
+    residuals = []
+    for previous, current in zip(frames, frames[1:]):
+        reference = coded_reference(previous, generator)
+        target, source = pixels_to_tensor(current, 1), pixels_to_tensor(reference, 1)
+        prediction = compensate(source, estimate_motion(target, source))
+        residuals.append((target - prediction + RESIDUAL_OFFSET)[0].half())
+    return residuals
+
+
+def build_residuals(folder: str | Path, every_nth: int, seed: int = 0, max_clips: int = 0) -> dict:
+    """{"train": [...], "validation": [...]} residual tensors of the clips in ``folder``."""
+    generator = torch.Generator().manual_seed(seed)
+    clips = list_clips(folder)[: max_clips or None]
+    split: dict = {"train": [], "validation": [], "clips": len(clips)}
+    for index, path in enumerate(clips):
+        residuals = clip_residuals(clip_frames(path), generator)
+        split["validation" if index % every_nth == 0 else "train"].extend(residuals)
+    return split
+
+
+def cached_residuals(folder: str | Path, every_nth: int, cache: Path, max_clips: int = 0) -> dict:
+    """``build_residuals``, read from ``cache`` when it was built for the same folder."""
+    key = {"folder": str(folder), "every_nth": every_nth, "max_clips": max_clips}
+    if cache.exists():
+        stored = torch.load(cache, weights_only=False)
+        if stored.get("key") == key:
+            return stored
+    split = {"key": key, **build_residuals(folder, every_nth, max_clips=max_clips)}
+    temporary = cache.with_suffix(".tmp")
+    torch.save(split, temporary)
+    temporary.replace(cache)
+    return split
