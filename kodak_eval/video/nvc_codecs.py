@@ -20,18 +20,11 @@ from kodak_eval.video.clips import Clip
 from nvc.codec import load_model
 from nvc.errors import CodecError
 from nvc.inter_codec import DEFAULT_INTER_MODEL as INTER_MODEL  # the P-frame model encode_video uses
-from nvc.registry import ModelEntry, get_model_entry
+from nvc.registry import get_model_entry
 from nvc.video_codec import INTRA as NVC_INTRA
 from nvc.video_codec import VideoParameters, decode_frames, encode_video, read_video
 
 SOURCE_MATRIX = "bt601"
-
-
-def _registered(name: str) -> ModelEntry | None:
-    try:
-        return get_model_entry(name)
-    except CodecError:
-        return None
 
 
 class NvcVideo(VideoCodec):
@@ -57,7 +50,7 @@ class NvcVideo(VideoCodec):
     @property
     def identity(self) -> str:
         """Name, intra weights and, for ``nvc`` (nvc-intra never uses it), the inter model's weights."""
-        inter = None if self.intra_only else _registered(INTER_MODEL)
+        inter = None if self.intra_only else get_model_entry(INTER_MODEL)
         inter_weights = f"; inter model {inter.name} v{inter.version} sha256 {inter.sha256}" if inter else ""
         return (f"{self.name}; {self.model} v{self.entry.version} weights sha256 {self.entry.sha256}"
                 f"{inter_weights}; torch threads {self.threads}")
@@ -70,7 +63,7 @@ class NvcVideo(VideoCodec):
         """Set torch's thread count and load the weights, so timings exclude loading."""
         torch.set_num_threads(self.threads)
         load_model(self.model)
-        if not self.intra_only and _registered(INTER_MODEL) is not None:
+        if not self.intra_only:
             load_model(INTER_MODEL)
 
     def encode(self, clip: Clip, setting: int, intra_period: int) -> bytes:
