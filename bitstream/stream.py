@@ -76,9 +76,30 @@ def _next_chunk(handle: BinaryIO) -> Chunk | None:
     return Chunk(chunk_type, data)
 
 
+def find_chunk(handle: BinaryIO, chunk_type: bytes) -> Chunk | None:
+    """The first chunk of ``chunk_type`` in the stream at ``handle`` (seekable, at the
+    stream's start), found by reading only chunk headers and seeking over the data of the
+    others; None if it has none (or the stream ends early). The handle is left where it was."""
+    start = handle.tell()
+    try:
+        handle.seek(start + PRELUDE_SIZE)
+        while len(first := handle.read(CHUNK_HEADER_SIZE)) == CHUNK_HEADER_SIZE:
+            length, found = int.from_bytes(first[:LENGTH_SIZE], "big"), first[LENGTH_SIZE:]
+            if found == chunk_type:
+                handle.seek(-CHUNK_HEADER_SIZE, 1)
+                return _next_chunk(handle)
+            if found == DONE:
+                return None
+            handle.seek(length + CRC_SIZE, 1)
+        return None
+    finally:
+        handle.seek(start)
+
+
 def read_stream(handle: BinaryIO) -> tuple[Header, Iterator[Chunk]]:
     """The header of a stream read from ``handle``, and an iterator over its known payload
-    chunks, read one at a time; FormatError (raised by the iterator for anything after
+    chunks, read one at a time from wherever the handle then is (a reader may seek it to a
+    chunk boundary between chunks); FormatError (raised by the iterator for anything after
     HEAD) on malformed input, after every complete chunk before the damage was yielded."""
     decode_prelude(_read_exactly(handle, PRELUDE_SIZE, "the prelude"))
     first = _next_chunk(handle)

@@ -21,7 +21,9 @@ from typing import BinaryIO
 
 import numpy as np
 
-from bitstream import FIDX, FRME, PHDR, VHDR, Chunk, Container, FormatError, Header, StreamWriter, read_stream
+from bitstream import (
+    FIDX, FRME, PHDR, VHDR, Chunk, Container, FormatError, Header, StreamWriter, find_chunk, read_stream,
+)
 from bitstream.header import pack_header, unpack_header
 from nvc.codec import decode_container, entry_for_header, image_chunks, image_header
 from nvc.errors import CodecError
@@ -135,10 +137,25 @@ class CodedFrame:
     damage: FormatError | None = None
 
 
-def read_video(handle: BinaryIO) -> tuple[Header, VideoParameters, Iterator[CodedFrame]]:
+def random_access_points(handle: BinaryIO) -> dict[int, int]:
+    """Frame index -> byte offset (from the stream's start) of every intra frame, read from
+    the ``fidx`` chunk of the stream at ``handle`` (seekable, at the stream's start, and left
+    there); FormatError if there is no such index or it is malformed."""
+    chunk = find_chunk(handle, FIDX)
+    if chunk is None:
+        raise FormatError("the stream has no index of intra frames (fidx chunk)")
+    if len(chunk.data) % _INDEX_ENTRY.size:
+        raise FormatError(f"fidx chunk has {len(chunk.data)} bytes, not a multiple of {_INDEX_ENTRY.size}")
+    return dict(_INDEX_ENTRY.iter_unpack(chunk.data))
+
+
+def read_video(handle: BinaryIO, first_frame: int = 0) -> tuple[Header, VideoParameters, Iterator[CodedFrame]]:
     """The header and parameters of a video stream, and an iterator over its coded frames,
     read one at a time. FormatError if it is not a video stream; damage later on ends the
-    iteration with a frame that carries it (see ``decode_frames``)."""
+    iteration with a frame that carries it (see ``decode_frames``). With ``first_frame``
+    (a seekable handle), the frames start at the last intra frame at or before it, found
+    through the stream's index: random access without reading what comes before."""
+    start = handle.tell()
     header, chunks = read_stream(handle)
     first = next(chunks, None)
     if first is None or first.type != VHDR:
@@ -149,6 +166,12 @@ def read_video(handle: BinaryIO) -> tuple[Header, VideoParameters, Iterator[Code
         if second is None or second.type != PHDR:
             raise FormatError("video stream with P-frames has no PHDR chunk after VHDR")
         parameters = replace(parameters, inter=unpack_header(second.data))
+    if first_frame:
+        handle.seek(start)
+        starts = [(index, offset) for index, offset in random_access_points(handle).items() if index <= first_frame]
+        if not starts:
+            raise FormatError(f"no intra frame at or before frame {first_frame} in the stream's index")
+        handle.seek(start + max(starts)[1])  # the chunk iterator reads on from here
 
     def frames() -> Iterator[CodedFrame]:
         current: FrameInfo | None = None
@@ -176,11 +199,13 @@ def read_video(handle: BinaryIO) -> tuple[Header, VideoParameters, Iterator[Code
     return header, parameters, frames()
 
 
-def decode_frames(header: Header, frames: Iterator[CodedFrame], parameters: VideoParameters) -> Iterator[np.ndarray]:
+def decode_frames(header: Header, frames: Iterator[CodedFrame], parameters: VideoParameters,
+                  first_frame: int = 0) -> Iterator[np.ndarray]:
     """Decode frames one at a time as uint8 (H, W, 3) RGB, with the header and parameters
-    ``read_video`` returned. A damaged stream yields every complete frame before the
-    damage, then raises FormatError saying where it stopped; ModelMismatchError (before any
-    frame) when a model the stream names is not installed with the same weights."""
+    ``read_video`` returned; frames before ``first_frame`` are decoded (as references) but
+    not yielded. A damaged stream yields every complete frame before the damage, then
+    raises FormatError saying where it stopped; ModelMismatchError (before any frame) when
+    a model the stream names is not installed with the same weights."""
     for record in filter(None, (header, parameters.inter)):
         entry_for_header(record)
     reference = None
@@ -190,7 +215,8 @@ def decode_frames(header: Header, frames: Iterator[CodedFrame], parameters: Vide
         except FormatError as error:
             cause = frame.damage or error
             raise FormatError(f"damaged stream at frame {frame.info.index}: {cause}") from cause
-        yield reference
+        if frame.info.index >= first_frame:
+            yield reference
         if frame.damage is not None:
             raise FormatError(f"damaged stream after frame {frame.info.index}: {frame.damage}")
 

@@ -72,3 +72,15 @@ def test_chunk_lookup_missing_or_repeated(header):
 def test_chunk_criticality():
     assert Chunk(ZLAT, b"").critical
     assert not Chunk(META, b"").critical
+
+
+def test_find_chunk_reads_only_what_it_needs_and_leaves_the_handle(header):
+    import io
+
+    from bitstream import FIDX, find_chunk
+
+    data = write_container(header, [Chunk(ZLAT, b"z" * 40), Chunk(YLAT, b"y" * 8), Chunk(FIDX, b"i" * 12)])
+    handle = io.BytesIO(data)
+    assert find_chunk(handle, FIDX) == Chunk(FIDX, b"i" * 12) and handle.tell() == 0
+    assert find_chunk(handle, b"VHDR") is None and handle.tell() == 0
+    assert find_chunk(io.BytesIO(data[:30]), FIDX) is None  # cut short: nothing to find

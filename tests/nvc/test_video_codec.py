@@ -123,3 +123,24 @@ def test_an_image_stream_is_not_a_video_stream(tiny_model):
     assert not is_video_stream(io.BytesIO(data))
     with pytest.raises(FormatError, match="not a video stream"):
         read_video(io.BytesIO(data))
+
+
+def test_random_access_starts_at_the_intra_frame_before_and_decodes_the_same_frames(tiny_model, tiny_inter):
+    frames = clip(4)
+    data = encoded(tiny_model, tiny_inter, frames)  # intra period 3: I P P I
+    header, parameters, coded = read_video(io.BytesIO(data))
+    everything = list(decode_frames(header, coded, parameters))
+    for first in (1, 3):
+        header, parameters, coded = read_video(io.BytesIO(data), first_frame=first)
+        coded = list(coded)
+        assert coded[0].info.index == (0 if first < 3 else 3)  # the intra frame at or before
+        decoded = list(decode_frames(header, iter(coded), parameters, first_frame=first))
+        assert len(decoded) == 4 - first
+        assert all(np.array_equal(a, b) for a, b in zip(decoded, everything[first:]))
+
+
+def test_random_access_without_an_index_is_a_clear_error(tiny_model, tiny_inter):
+    data = encoded(tiny_model, tiny_inter)
+    cut = data.replace(b"fidx", b"fidy")  # the index chunk renamed: as if the stream had none
+    with pytest.raises(FormatError, match="no index of intra frames"):
+        read_video(io.BytesIO(cut), first_frame=2)
