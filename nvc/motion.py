@@ -4,8 +4,9 @@ A motion field holds one vector per ``BLOCK`` x ``BLOCK`` block of the frame, in
 half-pixel units, as an int32 array of shape (2, block rows, block columns): vertical
 then horizontal displacement of the reference pixels that predict the block.
 Compensation reads the reference at those half-pixel positions (the mean of the 1, 2 or
-4 nearest pixels, edges replicated), in plain float32 arithmetic that is identical on
-encoder and decoder whatever the thread count.
+4 nearest pixels, edges replicated) with overlapped blocks: every pixel blends the
+predictions of the four nearest block vectors. It is plain float32 arithmetic that is
+identical on encoder and decoder whatever the thread count.
 
 Estimation is a full integer search of +-``SEARCH_RANGE`` pixels on luma, every
 displacement evaluated for all blocks at once, followed by a half-pixel refinement;
@@ -30,20 +31,52 @@ def block_grid(height: int, width: int) -> tuple[int, int]:
     return -(-height // BLOCK), -(-width // BLOCK)
 
 
-def compensate(reference: torch.Tensor, motion: np.ndarray) -> torch.Tensor:
-    """The prediction of a frame from ``reference`` (1, C, H, W) float and a motion field."""
+def _sample(reference: torch.Tensor, vectors: torch.Tensor) -> torch.Tensor:
+    """(C, H, W): each pixel of ``reference`` (1, C, H, W) read at its own half-pixel
+    vector (``vectors``: int64 (2, H, W)), as the mean of the nearest 1, 2 or 4 pixels."""
     _, _, height, width = reference.shape
-    vectors = torch.from_numpy(np.ascontiguousarray(motion, dtype=np.int64))
-    per_pixel = vectors.repeat_interleave(BLOCK, 1).repeat_interleave(BLOCK, 2)[:, :height, :width]
-    rows = torch.arange(height).view(-1, 1) * 2 + per_pixel[0]  # half-pixel positions
-    cols = torch.arange(width).view(1, -1) * 2 + per_pixel[1]
+    rows = torch.arange(height).view(-1, 1) * 2 + vectors[0]  # half-pixel positions
+    cols = torch.arange(width).view(1, -1) * 2 + vectors[1]
     top, left = rows.div(2, rounding_mode="floor"), cols.div(2, rounding_mode="floor")
     bottom, right = top + rows.remainder(2), left + cols.remainder(2)
     top, bottom = top.clamp(0, height - 1), bottom.clamp(0, height - 1)
     left, right = left.clamp(0, width - 1), right.clamp(0, width - 1)
     image = reference[0]
-    total = image[:, top, left] + image[:, top, right] + image[:, bottom, left] + image[:, bottom, right]
-    return (total * 0.25)[None]
+    return (image[:, top, left] + image[:, top, right] + image[:, bottom, left] + image[:, bottom, right]) * 0.25
+
+
+def _field(motion: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(motion, dtype=np.int64))
+
+
+def block_prediction(reference: torch.Tensor, motion: np.ndarray) -> torch.Tensor:
+    """(1, C, H, W): every block read at its own vector only (what the motion search scores)."""
+    _, _, height, width = reference.shape
+    vectors = _field(motion).repeat_interleave(BLOCK, 1).repeat_interleave(BLOCK, 2)[:, :height, :width]
+    return _sample(reference, vectors)[None]
+
+
+def compensate(reference: torch.Tensor, motion: np.ndarray) -> torch.Tensor:
+    """The prediction of a frame from ``reference`` (1, C, H, W) float and a motion field,
+    with overlapped blocks: each pixel blends the reads at the vectors of the four blocks
+    whose centres surround it, weighted bilinearly by its distance to those centres (so
+    block edges do not show in the prediction). The weights are multiples of 1/BLOCK^2,
+    exact in float32."""
+    _, _, height, width = reference.shape
+    field = _field(motion)
+    rows, cols = field.shape[1:]
+    along_y = (torch.arange(height) + 0.5) / BLOCK - 0.5  # position in block-centre units
+    along_x = (torch.arange(width) + 0.5) / BLOCK - 0.5
+    first_row, first_col = along_y.floor().long(), along_x.floor().long()
+    weight_y, weight_x = (along_y - first_row).view(-1, 1), (along_x - first_col).view(1, -1)
+    row_pair = (first_row.clamp(0, rows - 1), (first_row + 1).clamp(0, rows - 1))
+    col_pair = (first_col.clamp(0, cols - 1), (first_col + 1).clamp(0, cols - 1))
+    prediction = torch.zeros_like(reference[0])
+    for row_index, row_weight in zip(row_pair, (1 - weight_y, weight_y)):
+        for col_index, col_weight in zip(col_pair, (1 - weight_x, weight_x)):
+            vectors = field[:, row_index][:, :, col_index]
+            prediction += row_weight * col_weight * _sample(reference, vectors)
+    return prediction[None]
 
 
 def _block_sums(values: torch.Tensor, rows: int, cols: int) -> torch.Tensor:
@@ -90,7 +123,7 @@ def _refine_half_pixel(target: torch.Tensor, source: torch.Tensor, motion: torch
     for step_y in (-1, 0, 1):
         for step_x in (-1, 0, 1):
             candidate = motion + torch.tensor([step_y, step_x]).view(2, 1, 1)
-            prediction = compensate(source[None], candidate.numpy())[0]
+            prediction = block_prediction(source[None], candidate.numpy())[0]
             cost = _block_sums((prediction - target).abs(), rows, cols)[0]
             cost += candidate.abs().sum(0) * LENGTH_PENALTY
             better = cost < best_cost

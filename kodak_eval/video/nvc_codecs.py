@@ -9,7 +9,10 @@ included); a frame's bits are its chunks as stored on disk.
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import io
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -25,6 +28,16 @@ from nvc.video_codec import INTRA as NVC_INTRA
 from nvc.video_codec import VideoParameters, decode_frames, encode_video, read_video
 
 SOURCE_MATRIX = "bt601"
+CODING_MODULES = ("nvc.video_codec", "nvc.inter_codec", "nvc.motion", "nvc.motion_coding")
+
+
+def coding_tools_digest() -> str:
+    """A short digest of the source of nvc's video coding modules: a change to how frames
+    are coded changes the results' cache key, as new weights do."""
+    digest = hashlib.sha256()
+    for name in CODING_MODULES:
+        digest.update(Path(importlib.import_module(name).__file__).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 class NvcVideo(VideoCodec):
@@ -49,11 +62,12 @@ class NvcVideo(VideoCodec):
 
     @property
     def identity(self) -> str:
-        """Name, intra weights and, for ``nvc`` (nvc-intra never uses it), the inter model's weights."""
+        """Name, intra weights, for ``nvc`` (nvc-intra never uses it) the inter model's weights,
+        and the coding tools' source digest."""
         inter = None if self.intra_only else get_model_entry(INTER_MODEL)
         inter_weights = f"; inter model {inter.name} v{inter.version} sha256 {inter.sha256}" if inter else ""
         return (f"{self.name}; {self.model} v{self.entry.version} weights sha256 {self.entry.sha256}"
-                f"{inter_weights}; torch threads {self.threads}")
+                f"{inter_weights}; coding tools {coding_tools_digest()}; torch threads {self.threads}")
 
     def coded_intra_period(self, requested: int) -> int:
         """1 for nvc-intra, else what is asked for."""

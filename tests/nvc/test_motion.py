@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from bitstream import FormatError
-from nvc.motion import BLOCK, block_grid, compensate, estimate_motion
+from nvc.motion import BLOCK, block_grid, block_prediction, compensate, estimate_motion
 from nvc.motion_coding import decode_motion, encode_motion
 
 
@@ -44,9 +44,24 @@ def test_half_pixel_shift_is_found():
 def test_compensation_is_identity_for_zero_motion_and_a_shift_otherwise():
     reference = textured(48, 64)
     zero = np.zeros((2, *block_grid(48, 64)), dtype=np.int32)
-    assert torch.equal(compensate(reference, zero), reference)
+    assert torch.allclose(compensate(reference, zero), reference, atol=1e-6)
     shifted = np.full_like(zero, 4)  # two pixels down and right
-    assert torch.equal(compensate(reference, shifted)[..., :-2, :-2], reference[..., 2:, 2:])
+    assert torch.allclose(compensate(reference, shifted)[..., :-2, :-2], reference[..., 2:, 2:], atol=1e-6)
+    assert torch.equal(block_prediction(reference, shifted)[..., :-2, :-2], reference[..., 2:, 2:])
+
+
+def test_overlapped_blocks_blend_across_block_edges():
+    reference = textured(32, 32)
+    field = np.zeros((2, 2, 2), dtype=np.int32)
+    field[1, :, 1] = 8  # the right-hand blocks read 4 px further right
+    blocks, overlapped = block_prediction(reference, field), compensate(reference, field)
+    def jump(prediction: torch.Tensor) -> torch.Tensor:
+        """The largest step between neighbouring columns around the block edge."""
+        around_edge = prediction[..., BLOCK - 2 : BLOCK + 2]
+        return (around_edge[..., 1:] - around_edge[..., :-1]).abs().max()
+
+    assert torch.allclose(overlapped[..., :, :BLOCK // 2], blocks[..., :, :BLOCK // 2], atol=1e-6)
+    assert jump(overlapped) < jump(blocks)
 
 
 @settings(max_examples=40, deadline=None)
