@@ -43,7 +43,7 @@ from nvc.errors import CodecError, ModelMismatchError
 from nvc.hyperprior import GainedHyperprior, LatentGroup, group_positions
 from nvc.pixels import pixels_to_tensor, tensor_to_pixels
 from nvc.loading import load_network
-from nvc.registry import ModelEntry, get_model_entry, model_entries
+from nvc.registry import ModelEntry, get_model_entry, image_model_entry, model_entries
 from nvc.vq_codec import VQ_CHUNK, decode_vq, is_vq, vq_chunks
 
 BIT_DEPTH = 8
@@ -162,7 +162,7 @@ def latent_chunks(model: LoadedModel, x: torch.Tensor, quality: int) -> list[Chu
 
 def image_header(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> Header:
     """The HEAD fields of an image (or of every frame of a video) coded with a model."""
-    entry = get_model_entry(model_name)
+    entry = image_model_entry(model_name)
     _check_quality(entry, quality)
     height, width = pixels.shape[:2]
     return Header(entry.name, entry.digest, width, height, channels, BIT_DEPTH, quality)

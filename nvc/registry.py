@@ -10,6 +10,7 @@ from nvc.checkerboard import CheckerboardConfig
 from nvc.hyperprior import HyperpriorConfig
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
+IMAGE, INTER = "image", "inter"
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class ModelEntry:
     sha256: str  # hex digest of the weights file; streams carry it and decoders check it
     config: HyperpriorConfig = field(default_factory=HyperpriorConfig)
     description: str = ""
+    role: str = IMAGE  # IMAGE: codes images and intra frames; INTER: codes P-frame residuals
 
     @property
     def qualities(self) -> range:
@@ -35,6 +37,14 @@ class ModelEntry:
 
 
 _MODELS: dict[str, ModelEntry] = {}
+
+
+def image_model_entry(name: str) -> ModelEntry:
+    """The entry of a model that codes images (CodecError for an unknown or inter model)."""
+    entry = get_model_entry(name)
+    if entry.role != IMAGE:
+        raise CodecError(f"model '{name}' codes P-frame residuals of videos, not images")
+    return entry
 
 
 def register_model(entry: ModelEntry) -> None:
@@ -69,9 +79,9 @@ register_model(
 register_model(
     ModelEntry(
         name="checkerboard",
-        version="1.0",
+        version="1.1",
         weights=WEIGHTS_DIR / "checkerboard.safetensors",
-        sha256="f9f25ddbbe9caeb1179115ac18eda338811db9b850311feb9ec2f18ce570bb24",  # printed by training/export.py
+        sha256="aa40231aad90fd711d280840a09a7e57039edd11d2d77a51af28c6588e0939ec",  # printed by training/export.py
         config=CheckerboardConfig(
             latent_channels=192, slices=(16, 16, 32, 64, 64), context_channels=128, transforms="gdn"
         ),
@@ -89,5 +99,6 @@ register_model(
         sha256="e3e6d359b16c84ba94c027221c66f3641f2d01a032080c80e226e80906a69697",  # printed by training/export.py
         config=HyperpriorConfig(),
         description="P-frame residual model: gained mean-scale hyperprior trained on motion-compensated residuals",
+        role=INTER,
     )
 )

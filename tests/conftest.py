@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from nvc.hyperprior import GainedHyperprior, HyperpriorConfig
-from nvc.registry import ModelEntry, register_model
+from nvc.registry import IMAGE, ModelEntry, register_model
 from nvc.weights import save_state_dict
 
 TINY_MODEL = "test-tiny"
@@ -39,7 +39,7 @@ def register_network(tmp_path_factory):
     """A function that builds ``config``'s network from ``seed`` (leaving the global RNG as
     it was), lets ``adjust`` edit its weights, and registers it (fp32) as a test model."""
 
-    def register(name: str, config, seed: int, adjust=None, description: str = "test model") -> str:
+    def register(name: str, config, seed: int, adjust=None, description: str = "test model", role: str = IMAGE) -> str:
         state = torch.random.get_rng_state()
         torch.manual_seed(seed)
         network = config.build()
@@ -49,7 +49,7 @@ def register_network(tmp_path_factory):
                 adjust(network)
         path = tmp_path_factory.mktemp(name) / f"{name}.safetensors"
         digest = save_state_dict(network.state_dict(), path, half=False)
-        register_model(ModelEntry(name, "0", path, digest.hex(), config, description))
+        register_model(ModelEntry(name, "0", path, digest.hex(), config, description, role))
         return name
 
     return register

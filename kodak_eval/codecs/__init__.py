@@ -18,10 +18,10 @@ NVC_PREFIX = "nvc-"
 
 
 def codec_names() -> list[str]:
-    """Names of the classic codecs plus one ``nvc-<model>`` per shipped nvc model."""
-    from nvc.registry import model_entries
+    """Names of the classic codecs plus one ``nvc-<model>`` per nvc image model (not the inter model)."""
+    from nvc.registry import IMAGE, model_entries
 
-    return [*CLASSIC_CODECS, *(NVC_PREFIX + entry.name for entry in model_entries())]
+    return [*CLASSIC_CODECS, *(NVC_PREFIX + entry.name for entry in model_entries() if entry.role == IMAGE)]
 
 
 def get_codec(name: str) -> Codec:

@@ -7,7 +7,7 @@ import numpy as np
 import nvc
 from kodak_eval.codecs.base import Codec
 from nvc.codec import load_model
-from nvc.registry import get_model_entry
+from nvc.registry import image_model_entry
 
 
 class NvcCodec(Codec):
@@ -16,7 +16,7 @@ class NvcCodec(Codec):
     suffix = ".nvc"
 
     def __init__(self, model: str):
-        entry = get_model_entry(model)  # CodecError when unknown
+        entry = image_model_entry(model)  # CodecError when unknown or not an image model
         self.model = model
         self.name, self.label = f"nvc-{model}", f"nvc {model} v{entry.version}"
         self.settings = tuple(entry.qualities)

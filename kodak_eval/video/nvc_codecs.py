@@ -23,7 +23,7 @@ from kodak_eval.video.clips import Clip
 from nvc.codec import load_model
 from nvc.errors import CodecError
 from nvc.inter_codec import DEFAULT_INTER_MODEL as INTER_MODEL  # the P-frame model encode_video uses
-from nvc.registry import get_model_entry
+from nvc.registry import get_model_entry, image_model_entry
 from nvc.video_codec import INTRA as NVC_INTRA
 from nvc.video_codec import VideoParameters, decode_frames, encode_video, read_video
 
@@ -48,7 +48,7 @@ class NvcVideo(VideoCodec):
     def __init__(self, model: str, qualities: tuple[int, ...], threads: int = 1, intra_only: bool = False):
         super().__init__(threads)
         try:
-            entry = get_model_entry(model)
+            entry = image_model_entry(model)
         except CodecError as error:
             raise EvalError(str(error)) from None
         unknown = [quality for quality in qualities if quality not in entry.qualities]

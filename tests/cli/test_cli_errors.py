@@ -159,6 +159,11 @@ CASES = {
         "stream was made with other weights of model 'inter'",
         "out.y4m",
     ),
+    "compress-with-the-inter-model": Case(
+        lambda w, m: ["compress", p(w, "photo.png"), p(w, "out.nvc"), "--model", "inter"],
+        "model 'inter' codes P-frame residuals of videos, not images",
+        "out.nvc",
+    ),
     "compress-transparent-rgba": Case(
         lambda w, m: ["compress", p(w, "transparent.png"), p(w, "out.nvc"), "--model", m], "transparency", "out.nvc"
     ),

@@ -50,7 +50,8 @@ def test_unknown_codec_is_a_clear_error():
         get_codec("nope")
     with pytest.raises(EvalError, match="nope"):
         get_codec("nvc-nope")
-    assert "nvc-hyperprior" in codec_names()
+    assert "nvc-hyperprior" in codec_names() and "nvc-checkerboard" in codec_names()
+    assert "nvc-inter" not in codec_names()  # the P-frame model is not an image codec
 
 
 def test_colour_conversion_round_trips_within_rounding():

@@ -11,6 +11,7 @@ import pytest
 from bitstream import FormatError
 from nvc.errors import CodecError, ModelMismatchError
 from nvc.hyperprior import HyperpriorConfig
+from nvc.registry import INTER
 from nvc.video_codec import VideoParameters, decode_frames, encode_video, is_video_stream, read_video
 
 PARAMETERS = VideoParameters(Fraction(30000, 1001), "bt601", False, intra_period=3)
@@ -19,7 +20,7 @@ PARAMETERS = VideoParameters(Fraction(30000, 1001), "bt601", False, intra_period
 @pytest.fixture(scope="module")
 def tiny_inter(register_network) -> str:
     """A tiny random-weight inter (P-frame residual) model."""
-    return register_network("test-inter", HyperpriorConfig(channels=8, latent_channels=12), seed=1)
+    return register_network("test-inter", HyperpriorConfig(channels=8, latent_channels=12), seed=1, role=INTER)
 
 
 def clip(count: int = 4) -> list[np.ndarray]:
@@ -100,13 +101,13 @@ def test_corrupt_frame_chunk_is_refused(tiny_model, tiny_inter, chunk):
 
 def test_foreign_inter_model_is_refused(tiny_model, tiny_inter, register_network):
     data = encoded(tiny_model, tiny_inter)
-    register_network(tiny_inter, HyperpriorConfig(channels=8, latent_channels=12), seed=2)  # other weights, same name
+    register_network(tiny_inter, HyperpriorConfig(channels=8, latent_channels=12), seed=2, role=INTER)  # other weights
     try:
         header, parameters, frames = read_video(io.BytesIO(data))
         with pytest.raises(ModelMismatchError, match=f"other weights of model '{tiny_inter}'"):
             list(decode_frames(header, frames, parameters))
     finally:
-        register_network(tiny_inter, HyperpriorConfig(channels=8, latent_channels=12), seed=1)
+        register_network(tiny_inter, HyperpriorConfig(channels=8, latent_channels=12), seed=1, role=INTER)
 
 
 def test_frames_must_share_a_size(tiny_model, tiny_inter):
@@ -144,3 +145,10 @@ def test_random_access_without_an_index_is_a_clear_error(tiny_model, tiny_inter)
     cut = data.replace(b"fidx", b"fidy")  # the index chunk renamed: as if the stream had none
     with pytest.raises(FormatError, match="no index of intra frames"):
         read_video(io.BytesIO(cut), first_frame=2)
+
+
+def test_models_must_fit_their_roles(tiny_model):
+    with pytest.raises(CodecError, match="codes images, not P-frame residuals"):
+        encoded(tiny_model, tiny_model)
+    with pytest.raises(CodecError, match="codes P-frame residuals of videos, not images"):
+        encoded("inter", "inter")
