@@ -79,9 +79,9 @@ register_model(
 register_model(
     ModelEntry(
         name="checkerboard",
-        version="1.1",
+        version="1.2",
         weights=WEIGHTS_DIR / "checkerboard.safetensors",
-        sha256="aa40231aad90fd711d280840a09a7e57039edd11d2d77a51af28c6588e0939ec",  # printed by training/export.py
+        sha256="4bee7eacb297e9634014b78a322ab4fac825692776d3da089641103e835f6eb1",  # printed by training/export.py
         config=CheckerboardConfig(
             latent_channels=192, slices=(16, 16, 32, 64, 64), context_channels=128, transforms="gdn"
         ),
