@@ -89,7 +89,7 @@ register_model(
     )
 )
 
-DEFAULT_MODEL = "checkerboard"  # the best measured RD (docs/RESULTS.md); decodes Kodak in about 0.55 s
+DEFAULT_MODEL = "checkerboard"  # the best measured RD (docs/RESULTS.md); decodes Kodak in about 0.5 s
 
 register_model(
     ModelEntry(
