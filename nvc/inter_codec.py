@@ -15,14 +15,13 @@ from dataclasses import replace
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from bitstream import MOTN, Chunk, Container, Header
 from nvc.codec import entry_for_header, latent_chunks, load_model, synthesise_latents
 from nvc.hyperprior import GainedHyperprior
 from nvc.motion import block_grid, compensate, estimate_motion
 from nvc.motion_coding import decode_motion, encode_motion
-from nvc.pixels import pixels_to_tensor, tensor_to_pixels
+from nvc.pixels import pad_to_stride, pixels_to_tensor, tensor_to_pixels
 from nvc.errors import CodecError
 from nvc.registry import INTER, get_model_entry
 
@@ -38,34 +37,43 @@ def inter_header(frame_header: Header, inter_model: str = DEFAULT_INTER_MODEL) -
     return replace(frame_header, model=entry.name, weights_digest=entry.digest)
 
 
-def residual_input(current: torch.Tensor, prediction: torch.Tensor) -> torch.Tensor:
-    """What the inter model codes: the offset residual, edge-padded to the model's stride."""
-    height, width = current.shape[2:]
-    stride = GainedHyperprior.downsampling
-    residual = current - prediction + RESIDUAL_OFFSET
-    return F.pad(residual, (0, -width % stride, 0, -height % stride), mode="replicate")
+@torch.no_grad()
+def motion_prediction(current: torch.Tensor, reference: torch.Tensor) -> tuple[np.ndarray, torch.Tensor]:
+    """The encoder's motion field for ``current`` from ``reference`` ((1, 3, H, W) floats)
+    and the prediction it gives."""
+    motion = estimate_motion(current, reference)
+    return motion, compensate(reference, motion)
+
+
+def offset_residual(current: torch.Tensor, prediction: torch.Tensor) -> torch.Tensor:
+    """What the inter model codes (before padding): the residual, centred on mid-grey."""
+    return current - prediction + RESIDUAL_OFFSET
 
 
 @torch.no_grad()
 def encode_inter(pixels: np.ndarray, reference: np.ndarray, header: Header) -> tuple[list[Chunk], np.ndarray]:
     """A P-frame's chunks for (H, W, 3) uint8 ``pixels`` predicted from the decoded
     ``reference``, and the frame as the decoder will reconstruct it. ``header`` is PHDR's."""
-    current, previous = pixels_to_tensor(pixels, 1), pixels_to_tensor(reference, 1)
-    motion = estimate_motion(current, previous)
-    prediction = compensate(previous, motion)
-    residual = latent_chunks(load_model(header.model), residual_input(current, prediction), header.quality)
-    chunks = [Chunk(MOTN, encode_motion(motion)), *residual]
-    return chunks, decode_inter(chunks, reference, header)
+    current = pixels_to_tensor(pixels, 1)
+    motion, prediction = motion_prediction(current, pixels_to_tensor(reference, 1))
+    residual_input = pad_to_stride(offset_residual(current, prediction), GainedHyperprior.downsampling)
+    chunks = [Chunk(MOTN, encode_motion(motion)), *latent_chunks(load_model(header.model), residual_input, header.quality)]
+    return chunks, _reconstruct(prediction, Container(header, chunks))
 
 
 @torch.no_grad()
 def decode_inter(chunks: list[Chunk], reference: np.ndarray, header: Header) -> np.ndarray:
     """Reconstruct a P-frame from its chunks and the decoded ``reference`` (uint8 pixels);
     ModelMismatchError for a foreign inter model, FormatError if the chunks are damaged."""
-    entry = entry_for_header(header)
+    entry_for_header(header)
     container = Container(header, chunks)
     motion = decode_motion(container.chunk(MOTN).data, *block_grid(header.height, header.width))
-    prediction = compensate(pixels_to_tensor(reference, 1), motion)
-    residual = synthesise_latents(load_model(entry.name), container)
-    return tensor_to_pixels(prediction + residual[..., : header.height, : header.width] - RESIDUAL_OFFSET,
-                            header.height, header.width)
+    return _reconstruct(compensate(pixels_to_tensor(reference, 1), motion), container)
+
+
+def _reconstruct(prediction: torch.Tensor, container: Container) -> np.ndarray:
+    """The frame from its prediction and the residual decoded from ``container``'s chunks
+    (the encoder runs this too, so both hold the same reference)."""
+    header = container.header
+    residual = synthesise_latents(load_model(header.model), container)[..., : header.height, : header.width]
+    return tensor_to_pixels(prediction + residual - RESIDUAL_OFFSET, header.height, header.width)

@@ -96,9 +96,10 @@ def estimate_motion(current: torch.Tensor, reference: torch.Tensor) -> np.ndarra
     _, _, height, width = current.shape
     rows, cols = block_grid(height, width)
     extra_rows, extra_cols = rows * BLOCK - height, cols * BLOCK - width
-    target = F.pad(_luma(current)[None], (0, extra_cols, 0, extra_rows), mode="replicate")[0, 0]
+    current_luma, reference_luma = _luma(current), _luma(reference)
+    target = F.pad(current_luma[None], (0, extra_cols, 0, extra_rows), mode="replicate")[0, 0]
     margins = (SEARCH_RANGE, SEARCH_RANGE + extra_cols, SEARCH_RANGE, SEARCH_RANGE + extra_rows)
-    source = F.pad(_luma(reference)[None], margins, mode="replicate")[0, 0].contiguous()
+    source = F.pad(reference_luma[None], margins, mode="replicate")[0, 0].contiguous()
     count, source_width = 2 * SEARCH_RANGE + 1, source.shape[1]
     penalties = torch.arange(-SEARCH_RANGE, SEARCH_RANGE + 1).abs().view(-1, 1, 1) * 2 * LENGTH_PENALTY
     best_cost = torch.full((rows, cols), float("inf"))
@@ -113,7 +114,7 @@ def estimate_motion(current: torch.Tensor, reference: torch.Tensor) -> np.ndarra
         best_cost = torch.where(better, cost, best_cost)
         best[0] = torch.where(better, 2 * dy, best[0])
         best[1] = torch.where(better, 2 * (index - SEARCH_RANGE), best[1])
-    return _refine_half_pixel(_luma(current), _luma(reference), best).numpy().astype(np.int32)
+    return _refine_half_pixel(current_luma, reference_luma, best).numpy().astype(np.int32)
 
 
 def _refine_half_pixel(target: torch.Tensor, source: torch.Tensor, motion: torch.Tensor) -> torch.Tensor:

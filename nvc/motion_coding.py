@@ -14,19 +14,22 @@ from bitstream import FormatError
 from entropy import EntropyDecodeError, best_scale_index, decode_laplace, encode_laplace
 
 
-def _neighbours(motion: np.ndarray, row: int, col: int) -> np.ndarray:
-    """The (3, 2) left, upper and upper-right vectors of a block (zero where missing)."""
-    _, rows, cols = motion.shape
-    picks = ((row, col - 1), (row - 1, col), (row - 1, col + 1))
-    return np.array([motion[:, r, c] if 0 <= r and 0 <= c < cols else (0, 0) for r, c in picks])
+# A field is held with a border of zero vectors, one row above and one column either
+# side: block (r, c) sits at (r + 1, c + 1), and its left, upper and upper-right
+# neighbours at these offsets from (r, c) in the bordered array.
+_NEIGHBOURS = ((1, 0), (0, 1), (0, 2))
+
+
+def _bordered(motion: np.ndarray) -> np.ndarray:
+    return np.pad(motion, ((0, 0), (1, 0), (1, 1)))
 
 
 def median_prediction(motion: np.ndarray) -> np.ndarray:
     """Every block's predicted vector from its (already coded) neighbours."""
     _, rows, cols = motion.shape
-    padded = np.pad(motion, ((0, 0), (1, 0), (1, 1)))
-    left, up, up_right = padded[:, 1:, :cols], padded[:, :rows, 1 : cols + 1], padded[:, :rows, 2:]
-    return np.median(np.stack([left, up, up_right]), axis=0).astype(np.int32)
+    bordered = _bordered(motion)
+    neighbours = [bordered[:, dr : dr + rows, dc : dc + cols] for dr, dc in _NEIGHBOURS]
+    return np.median(np.stack(neighbours), axis=0).astype(np.int32)
 
 
 def encode_motion(motion: np.ndarray) -> bytes:
@@ -45,9 +48,10 @@ def decode_motion(data: bytes, rows: int, cols: int) -> np.ndarray:
         differences = decode_laplace(data[2:], np.repeat(list(data[:2]), rows * cols)).reshape(2, rows, cols)
     except EntropyDecodeError as error:
         raise FormatError(f"motion field cannot be decoded: {error}") from error
-    motion = np.zeros((2, rows, cols), dtype=np.int32)
+    bordered = _bordered(np.zeros((2, rows, cols), dtype=np.int32))
     for row in range(rows):
         for col in range(cols):
-            predicted = np.median(_neighbours(motion, row, col), axis=0).astype(np.int32)
-            motion[:, row, col] = predicted + differences[:, row, col]
-    return motion
+            neighbours = [bordered[:, row + dr, col + dc] for dr, dc in _NEIGHBOURS]
+            predicted = np.median(neighbours, axis=0).astype(np.int32)
+            bordered[:, row + 1, col + 1] = predicted + differences[:, row, col]
+    return bordered[:, 1:, 1:-1]

@@ -61,6 +61,11 @@ def pixels_to_tensor(pixels: np.ndarray, stride: int) -> torch.Tensor:
     # A copy: pixels may be a read-only view (np.asarray of a PIL image), for which
     # torch.from_numpy prints a UserWarning on stderr.
     x = torch.from_numpy(np.array(pixels, copy=True)).permute(2, 0, 1)[None].float().div(255.0)
+    return pad_to_stride(x, stride)
+
+
+def pad_to_stride(x: torch.Tensor, stride: int) -> torch.Tensor:
+    """(1, C, H, W) edge-padded on the right and bottom to multiples of ``stride``."""
     height, width = x.shape[2:]
     return F.pad(x, (0, -width % stride, 0, -height % stride), mode="replicate")
 

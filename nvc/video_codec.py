@@ -38,6 +38,11 @@ INTRA_PERIOD = 32
 ONLY_FIRST_INTRA = -1
 
 
+def is_valid_intra_period(period: int) -> bool:
+    """1 or more (an intra frame every ``period`` frames), or ONLY_FIRST_INTRA."""
+    return period >= 1 or period == ONLY_FIRST_INTRA
+
+
 @dataclass(frozen=True)
 class VideoParameters:
     """Stream-level facts of a video: frame rate and the source's colour handling."""
@@ -49,7 +54,7 @@ class VideoParameters:
     inter: Header | None = None  # the PHDR record of a stream with P-frames, as read
 
     def __post_init__(self):
-        if self.intra_period < 1 and self.intra_period != ONLY_FIRST_INTRA:
+        if not is_valid_intra_period(self.intra_period):
             raise CodecError(f"intra period {self.intra_period} is invalid (1 or more, or -1 for a single intra frame)")
 
     def is_intra(self, index: int) -> bool:
@@ -77,7 +82,7 @@ def unpack_parameters(data: bytes) -> VideoParameters:
     if len(data) != _VIDEO_HEADER.size:
         raise FormatError(f"VHDR chunk has {len(data)} bytes, expected {_VIDEO_HEADER.size}")
     numerator, denominator, period, matrix, full = _VIDEO_HEADER.unpack(data)
-    if not numerator or not denominator or matrix >= len(MATRICES) or full > 1 or (period < 1 and period != ONLY_FIRST_INTRA):
+    if not numerator or not denominator or matrix >= len(MATRICES) or full > 1 or not is_valid_intra_period(period):
         raise FormatError("invalid VHDR chunk")
     return VideoParameters(Fraction(numerator, denominator), MATRICES[matrix], bool(full), period)
 
@@ -97,7 +102,7 @@ def encode_video(frames: Iterable[np.ndarray], handle: BinaryIO, parameters: Vid
     predicted = inter_header(header, inter_model) if parameters.intra_period != 1 else None
     if predicted is not None:
         writer.write(Chunk(PHDR, pack_header(predicted)))
-    offsets, reference = [], first
+    offsets, reference = [], None
     count = 0
     for count, frame in enumerate(chain([first], frames), start=1):
         index = count - 1

@@ -12,12 +12,13 @@ from PIL import Image
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
 
 
-def list_images(folder: str | Path) -> list[Path]:
-    """Image files directly inside ``folder``, sorted by name."""
+def list_files(folder: str | Path, suffixes: set[str] = IMAGE_SUFFIXES) -> list[Path]:
+    """Files directly inside ``folder`` whose suffix is one of ``suffixes`` (images by
+    default), sorted by name."""
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"training data folder not found: {folder}")
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes)
 
 
 def split_files(files: list[Path], every_nth: int) -> tuple[list[Path], list[Path]]:
@@ -94,7 +95,7 @@ def load_banks(config, run_dir: Path, device: torch.device) -> tuple[ImageBank, 
         return ImageBank(split["train"], device, 1.0), ImageBank(split["validation"], device, 1.0), record
     if config.data != "images":
         raise ValueError(f"unknown training data kind '{config.data}' (images or video_residuals)")
-    files = list_images(config.data_dir)
+    files = list_files(config.data_dir)
     if config.max_images:
         files = files[: config.max_images]
     train_files, validation_files = split_files(files, config.validation_every_nth_image)

@@ -3,7 +3,7 @@
 For every pair of consecutive frames of every clip in a folder, the earlier frame is coded
 and decoded with the shipped intra model at a random quality (as the codec's reference
 would be), the later frame is predicted from it with the codec's own block motion
-(``nvc.motion``), and ``frame - prediction + RESIDUAL_OFFSET`` is kept: exactly what
+(``nvc.inter_codec.motion_prediction``), and the offset residual is kept: exactly what
 ``nvc.inter_codec`` hands the inter model. Every ``every_nth`` clip is held out for
 validation. Building takes a few minutes on CPU, so the residuals are cached in a file.
 """
@@ -17,20 +17,12 @@ import numpy as np
 import torch
 
 from nvc.codec import decode_stream, encode_pixels
-from nvc.inter_codec import RESIDUAL_OFFSET
-from nvc.motion import compensate, estimate_motion
+from nvc.inter_codec import motion_prediction, offset_residual
 from nvc.pixels import pixels_to_tensor
+from training.data import list_files
 
 VIDEO_SUFFIXES = {".mkv", ".mp4", ".webm", ".y4m", ".mov", ".avi"}
 REFERENCE_MODEL = "hyperprior"
-
-
-def list_clips(folder: str | Path) -> list[Path]:
-    """Video files directly inside ``folder``, sorted by name."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"training clip folder not found: {folder}")
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES)
 
 
 def clip_frames(path: Path) -> list[np.ndarray]:
@@ -50,16 +42,16 @@ def clip_residuals(frames: list[np.ndarray], generator: torch.Generator) -> list
     residuals = []
     for previous, current in zip(frames, frames[1:]):
         reference = coded_reference(previous, generator)
-        target, source = pixels_to_tensor(current, 1), pixels_to_tensor(reference, 1)
-        prediction = compensate(source, estimate_motion(target, source))
-        residuals.append((target - prediction + RESIDUAL_OFFSET)[0].half())
+        target = pixels_to_tensor(current, 1)
+        _, prediction = motion_prediction(target, pixels_to_tensor(reference, 1))
+        residuals.append(offset_residual(target, prediction)[0].half())
     return residuals
 
 
 def build_residuals(folder: str | Path, every_nth: int, seed: int = 0, max_clips: int = 0) -> dict:
     """{"train": [...], "validation": [...]} residual tensors of the clips in ``folder``."""
     generator = torch.Generator().manual_seed(seed)
-    clips = list_clips(folder)[: max_clips or None]
+    clips = list_files(folder, VIDEO_SUFFIXES)[: max_clips or None]
     split: dict = {"train": [], "validation": [], "clips": len(clips)}
     for index, path in enumerate(clips):
         residuals = clip_residuals(clip_frames(path), generator)
