@@ -12,19 +12,17 @@ from __future__ import annotations
 import math
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from tqdm import tqdm
-
 from kodak_eval.cache import ResultCache, cache_key, file_digest
 from kodak_eval.codecs import get_codec
 from kodak_eval.codecs.base import Codec
 from kodak_eval.errors import EvalError
+from kodak_eval.jobs import run_cached
 from kodak_eval.metrics import bits_per_pixel, ms_ssim_rgb, psnr_rgb, psnr_y, psnr_yuv
 from kodak_eval.perceptual import Lpips
 from kodak_eval.results import PER_IMAGE_SUFFIX, ImageResult, summarise, write_json, write_per_image
@@ -42,6 +40,16 @@ class Job:
     stream: Path
     key: str  # cache key
     lpips: Path | None = None  # folder of LPIPS weights, when LPIPS is measured
+
+    @property
+    def cache_name(self) -> str:
+        """Results are cached per codec."""
+        return self.codec
+
+    @property
+    def label(self) -> str:
+        """Codec, setting and image, for progress and errors."""
+        return f"{self.codec} at setting {self.setting} on {self.image.name}"
 
 
 def load_rgb(path: Path) -> np.ndarray:
@@ -99,13 +107,18 @@ def _single_threaded_worker() -> None:
     torch.set_num_threads(1)
 
 
-def _run_in_worker(job: Job) -> ImageResult:
-    if job.codec not in _WORKER_CODECS:
-        codec = get_codec(job.codec)
+def ready_codec(name: str, ready: dict[str, Codec], build: Callable[[str], Codec]) -> Codec:
+    """The codec called ``name`` from ``ready``; built by ``build`` and loaded the first time."""
+    if name not in ready:
+        codec = build(name)
         codec.load()
-        _WORKER_CODECS[job.codec] = codec
-    return code_image(_WORKER_CODECS[job.codec], job.setting, job.image, job.stream,
-                      lpips_model(job.lpips, _WORKER_LPIPS))
+        ready[name] = codec
+    return ready[name]
+
+
+def _run_in_worker(job: Job) -> ImageResult:
+    codec = ready_codec(job.codec, _WORKER_CODECS, get_codec)
+    return code_image(codec, job.setting, job.image, job.stream, lpips_model(job.lpips, _WORKER_LPIPS))
 
 
 def plan_jobs(codecs: list[Codec], images: list[Path], out: Path, lpips: Path | None = None) -> list[Job]:
@@ -120,37 +133,6 @@ def plan_jobs(codecs: list[Codec], images: list[Path], out: Path, lpips: Path | 
     ]
 
 
-def _execute(jobs: list[Job], codecs: dict[str, Codec], workers: int, on_done) -> None:
-    def failed(job: Job, error: Exception) -> EvalError:
-        return EvalError(f"{job.codec} failed on {job.image.name} at setting {job.setting}: {error}")
-
-    if workers <= 1:
-        for codec in {job.codec for job in jobs}:
-            codecs[codec].load()
-        networks: dict[Path, Lpips] = {}
-        for job in jobs:
-            try:
-                result = code_image(codecs[job.codec], job.setting, job.image, job.stream,
-                                    lpips_model(job.lpips, networks))
-                on_done(job, result)
-            except EvalError:
-                raise
-            except Exception as error:  # a codec library failing on one image
-                raise failed(job, error) from error
-        return
-    context = get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_single_threaded_worker) as pool:
-        futures = {pool.submit(_run_in_worker, job): job for job in jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                on_done(job, future.result())
-            except EvalError:
-                raise
-            except Exception as error:
-                raise failed(job, error) from error
-
-
 def run_codecs(codecs: list[Codec], images: list[Path], out: Path, jobs: int = 1,
                progress: bool = True, lpips: Path | None = None) -> dict[str, list[ImageResult]]:
     """Run every codec over ``images`` (reusing cached results); per-codec records, in sweep order.
@@ -159,21 +141,17 @@ def run_codecs(codecs: list[Codec], images: list[Path], out: Path, jobs: int = 1
     ``lpips``: a folder of LPIPS weights (see ``perceptual``) to measure LPIPS too.
     """
     planned = plan_jobs(codecs, images, out, lpips)
-    cache = ResultCache(out / CACHE_FOLDER)
-    results: dict[Job, ImageResult] = {}
-    for job in planned:
-        cached = cache.get(job.codec, job.key)
-        if cached is not None and job.stream.exists():
-            results[job] = cached
-    pending = [job for job in planned if job not in results]
-    with tqdm(total=len(planned), initial=len(results), desc="coding", unit="img", disable=not progress) as bar:
-        def done(job: Job, result: ImageResult) -> None:
-            cache.put(job.codec, job.key, result)
-            results[job] = result
-            bar.set_postfix_str(f"{job.codec} {job.setting} {job.image.stem}")
-            bar.update()
+    by_name = {codec.name: codec for codec in codecs}
+    ready: dict[str, Codec] = {}
+    networks: dict[Path, Lpips] = {}
 
-        _execute(pending, {codec.name: codec for codec in codecs}, min(jobs, len(pending)), done)
+    def run_here(job: Job) -> ImageResult:
+        return code_image(ready_codec(job.codec, ready, by_name.__getitem__), job.setting, job.image,
+                          job.stream, lpips_model(job.lpips, networks))
+
+    results = run_cached(planned, ResultCache(out / CACHE_FOLDER), run_here, run_in_worker=_run_in_worker,
+                         workers=jobs, worker_initializer=_single_threaded_worker,
+                         still_valid=lambda job: job.stream.exists(), progress=progress, unit="img")
     return {codec.name: [results[job] for job in planned if job.codec == codec.name] for codec in codecs}
 
 

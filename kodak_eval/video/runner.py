@@ -10,17 +10,13 @@ that many spawned processes; each codec then uses its spec's thread count.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
-from multiprocessing import get_context
 from pathlib import Path
-
-from tqdm import tqdm
 
 from kodak_eval.cache import ResultCache, cache_key, file_digest
 from kodak_eval.errors import EvalError
+from kodak_eval.jobs import run_cached
 from kodak_eval.video.base import VideoCodec
 from kodak_eval.video.clips import Clip, read_clip
 from kodak_eval.video.quality import frame_quality
@@ -42,6 +38,16 @@ class VideoJob:
     intra_period: int  # as the codec codes it
     frames: int | None  # limit on frames read, None for all
     key: str  # cache key
+
+    @property
+    def cache_name(self) -> str:
+        """Results are cached per codec."""
+        return self.spec.name
+
+    @property
+    def label(self) -> str:
+        """Codec, setting and clip, for progress and errors."""
+        return f"{self.spec.name} at setting {self.setting} on {self.clip.name}"
 
 
 @lru_cache(maxsize=CLIPS_KEPT)
@@ -75,19 +81,14 @@ _CODECS: dict[CodecSpec, VideoCodec] = {}  # built and loaded once per process
 
 
 def run_job(job: VideoJob) -> ClipResult:
-    """Run one job in this process; EvalError naming the job when a codec library fails."""
+    """Run one job in this process."""
     if job.spec not in _CODECS:
         codec = make_codec(job.spec)
         codec.load()
         _CODECS[job.spec] = codec
     codec = _CODECS[job.spec]
     clip = load_clip(job.clip, job.frames)
-    try:
-        measured = measure(codec, clip, job.setting, job.intra_period)
-    except EvalError:
-        raise
-    except Exception as error:  # a codec library failing on one clip
-        raise EvalError(f"{codec.name} failed on {clip.name} at setting {job.setting}: {error}") from error
+    measured = measure(codec, clip, job.setting, job.intra_period)
     return clip_result(codec.name, clip.name, job.setting, job.intra_period, (clip.height, clip.width),
                        float(clip.fps), job.spec.threads, measured)
 
@@ -105,32 +106,7 @@ def plan_jobs(specs: list[CodecSpec], clips: list[Path], intra_period: int, fram
     return jobs
 
 
-def _execute(jobs: list[VideoJob], workers: int, on_done: Callable[[VideoJob, ClipResult], None]) -> None:
-    if workers <= 1:
-        for job in jobs:
-            on_done(job, run_job(job))
-        return
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(run_job, job): job for job in jobs}
-        for future in as_completed(futures):
-            on_done(futures[future], future.result())
-
-
 def run_jobs(jobs: list[VideoJob], out: Path, workers: int = 1, progress: bool = True) -> dict[VideoJob, ClipResult]:
     """The result of every job, from the cache in ``out`` where possible; new results are cached."""
-    cache = ResultCache(out / CACHE_FOLDER, ClipResult)
-    results: dict[VideoJob, ClipResult] = {}
-    for job in jobs:
-        cached = cache.get(job.spec.name, job.key)
-        if cached is not None:
-            results[job] = cached
-    pending = [job for job in jobs if job not in results]
-    with tqdm(total=len(jobs), initial=len(results), desc="coding", unit="clip", disable=not progress) as bar:
-        def done(job: VideoJob, result: ClipResult) -> None:
-            cache.put(job.spec.name, job.key, result)
-            results[job] = result
-            bar.set_postfix_str(f"{job.spec.name} {job.setting} {job.clip.stem}")
-            bar.update()
-
-        _execute(pending, min(workers, len(pending)), done)
-    return {job: results[job] for job in jobs}
+    return run_cached(jobs, ResultCache(out / CACHE_FOLDER, ClipResult), run_job, workers=workers,
+                      progress=progress, unit="clip")
