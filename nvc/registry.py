@@ -79,9 +79,9 @@ register_model(
 register_model(
     ModelEntry(
         name="checkerboard",
-        version="1.2",
+        version="1.3",
         weights=WEIGHTS_DIR / "checkerboard.safetensors",
-        sha256="4bee7eacb297e9634014b78a322ab4fac825692776d3da089641103e835f6eb1",  # printed by training/export.py
+        sha256="0871d97182988e6b28a6805a50f4c0560fdb2589c0af1e012b0b92b6f92f840b",  # printed by training/export.py
         config=CheckerboardConfig(
             latent_channels=192, slices=(16, 16, 32, 64, 64), context_channels=128, transforms="gdn"
         ),
