@@ -31,6 +31,8 @@ def reports_errors(command):
             fail(f"invalid nvc stream: {error}")
         except (CodecError, UsageError) as error:
             fail(str(error))
+        except BrokenPipeError:  # the reader went away (``nvc info x.nvc | head``): click exits quietly
+            raise
         except OSError as error:
             fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
         except KeyboardInterrupt:

@@ -67,3 +67,16 @@ def test_real_process_compress_has_clean_stderr(tiny_model: str, photo_like: np.
     assert compressed.returncode == 0, compressed.stderr
     assert compressed.stderr == b""  # e.g. no torch UserWarning about read-only arrays
     assert compressed.stdout == nvc.encode(photo_like, quality=2, model=tiny_model)
+
+
+def test_a_reader_that_goes_away_gets_no_error_message(tiny_model: str, photo_like: np.ndarray, nvc_command,
+                                                     tmp_path: Path):
+    """``nvc info x.nvc | head -0``: the closed pipe ends nvc quietly, without a traceback or an error line."""
+    stream = tmp_path / "photo.nvc"
+    stream.write_bytes(nvc.encode(photo_like, quality=2, model=tiny_model))
+    process = subprocess.Popen([sys.executable, str(tmp_path / "launch_nvc.py"), "info", str(stream)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # long before the child has imported torch and written anything
+    _, stderr = process.communicate(timeout=120)
+    assert stderr == b""
+    assert process.returncode == 1
