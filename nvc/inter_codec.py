@@ -22,8 +22,7 @@ from nvc.hyperprior import GainedHyperprior
 from nvc.motion import block_grid, compensate, estimate_motion
 from nvc.motion_coding import decode_motion, encode_motion
 from nvc.pixels import pad_to_stride, pixels_to_tensor, tensor_to_pixels
-from nvc.errors import CodecError
-from nvc.registry import INTER, get_model_entry
+from nvc.registry import INTER, model_entry_for
 
 RESIDUAL_OFFSET = 0.5  # residuals are centred on mid-grey, where images sit on average
 DEFAULT_INTER_MODEL = "inter"
@@ -31,9 +30,7 @@ DEFAULT_INTER_MODEL = "inter"
 
 def inter_header(frame_header: Header, inter_model: str = DEFAULT_INTER_MODEL) -> Header:
     """The PHDR record: ``frame_header`` with the inter model's name and weights digest."""
-    entry = get_model_entry(inter_model)
-    if entry.role != INTER:
-        raise CodecError(f"model '{inter_model}' codes images, not P-frame residuals")
+    entry = model_entry_for(inter_model, INTER)
     return replace(frame_header, model=entry.name, weights_digest=entry.digest)
 
 

@@ -39,12 +39,21 @@ class ModelEntry:
 _MODELS: dict[str, ModelEntry] = {}
 
 
+_OTHER_ROLE = {IMAGE: "codes P-frame residuals of videos, not images", INTER: "codes images, not P-frame residuals"}
+
+
+def model_entry_for(name: str, role: str) -> ModelEntry:
+    """The entry of model ``name``, which must have ``role`` (IMAGE or INTER); CodecError
+    for an unknown model or one with the other role."""
+    entry = get_model_entry(name)
+    if entry.role != role:
+        raise CodecError(f"model '{name}' {_OTHER_ROLE[role]}")
+    return entry
+
+
 def image_model_entry(name: str) -> ModelEntry:
     """The entry of a model that codes images (CodecError for an unknown or inter model)."""
-    entry = get_model_entry(name)
-    if entry.role != IMAGE:
-        raise CodecError(f"model '{name}' codes P-frame residuals of videos, not images")
-    return entry
+    return model_entry_for(name, IMAGE)
 
 
 def register_model(entry: ModelEntry) -> None:
