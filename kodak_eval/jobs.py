@@ -5,6 +5,7 @@ plan their jobs, then hand them to ``run_cached``: it takes what the ``ResultCac
 already holds, runs the rest (serially, or in spawned worker processes), caches each
 new result as it arrives and shows a progress bar. A failure other than ``EvalError``
 (a codec library failing on one input) becomes an ``EvalError`` that names the job.
+``ready_codec`` builds and loads each codec once per process, for either harness's jobs.
 """
 
 from __future__ import annotations
@@ -37,6 +38,17 @@ class CachedJob(Hashable, Protocol):
 
 
 Job = TypeVar("Job", bound=CachedJob)
+Key, Loadable = TypeVar("Key", bound=Hashable), TypeVar("Loadable")
+
+
+def ready_codec(key: Key, ready: dict[Key, Loadable], build: Callable[[Key], Loadable]) -> Loadable:
+    """The codec ``ready`` holds for ``key``; built by ``build`` and loaded (``load()``) the
+    first time a process asks, so that no job's timing pays for loading weights."""
+    if key not in ready:
+        codec = build(key)
+        codec.load()
+        ready[key] = codec
+    return ready[key]
 
 
 def run_cached(jobs: Sequence[Job], cache: ResultCache, run_here: Callable[[Job], Any], *,

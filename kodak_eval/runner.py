@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from kodak_eval.cache import ResultCache, cache_key, file_digest
 from kodak_eval.codecs import get_codec
 from kodak_eval.codecs.base import Codec
 from kodak_eval.errors import EvalError
-from kodak_eval.jobs import run_cached
+from kodak_eval.jobs import ready_codec, run_cached
 from kodak_eval.metrics import bits_per_pixel, ms_ssim_rgb, psnr_rgb, psnr_y, psnr_yuv
 from kodak_eval.perceptual import Lpips
 from kodak_eval.results import PER_IMAGE_SUFFIX, ImageResult, summarise, write_json, write_per_image
@@ -105,15 +104,6 @@ def _single_threaded_worker() -> None:
     import torch
 
     torch.set_num_threads(1)
-
-
-def ready_codec(name: str, ready: dict[str, Codec], build: Callable[[str], Codec]) -> Codec:
-    """The codec called ``name`` from ``ready``; built by ``build`` and loaded the first time."""
-    if name not in ready:
-        codec = build(name)
-        codec.load()
-        ready[name] = codec
-    return ready[name]
 
 
 def _run_in_worker(job: Job) -> ImageResult:

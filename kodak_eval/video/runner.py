@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kodak_eval.cache import ResultCache, cache_key, file_digest
 from kodak_eval.errors import EvalError
-from kodak_eval.jobs import run_cached
+from kodak_eval.jobs import ready_codec, run_cached
 from kodak_eval.video.base import VideoCodec
 from kodak_eval.video.clips import Clip, read_clip
 from kodak_eval.video.quality import frame_quality
@@ -82,11 +82,7 @@ _CODECS: dict[CodecSpec, VideoCodec] = {}  # built and loaded once per process
 
 def run_job(job: VideoJob) -> ClipResult:
     """Run one job in this process."""
-    if job.spec not in _CODECS:
-        codec = make_codec(job.spec)
-        codec.load()
-        _CODECS[job.spec] = codec
-    codec = _CODECS[job.spec]
+    codec = ready_codec(job.spec, _CODECS, make_codec)
     clip = load_clip(job.clip, job.frames)
     measured = measure(codec, clip, job.setting, job.intra_period)
     return clip_result(codec.name, clip.name, job.setting, job.intra_period, (clip.height, clip.width),
