@@ -88,9 +88,9 @@ register_model(
 register_model(
     ModelEntry(
         name="checkerboard",
-        version="1.3",
+        version="1.4",
         weights=WEIGHTS_DIR / "checkerboard.safetensors",
-        sha256="0871d97182988e6b28a6805a50f4c0560fdb2589c0af1e012b0b92b6f92f840b",  # printed by training/export.py
+        sha256="508e90e28bc5e4a304793107c186e30e1d909135eeefdc8bb3d56db9266ef132",  # printed by training/export.py
         config=CheckerboardConfig(
             latent_channels=192, slices=(16, 16, 32, 64, 64), context_channels=128, transforms="gdn"
         ),
