@@ -88,9 +88,9 @@ register_model(
 register_model(
     ModelEntry(
         name="checkerboard",
-        version="1.5",
+        version="1.6",
         weights=WEIGHTS_DIR / "checkerboard.safetensors",
-        sha256="51d3dbbc28252fcac03e70e6e92b9482e7a090ef61e22a18f1b85e54d99296a9",  # printed by training/export.py
+        sha256="293b270f6afbfaae1f40d992196022a30aa08368c4b71ddfcfbb74653261e1aa",  # printed by training/export.py
         config=CheckerboardConfig(
             latent_channels=192, slices=(16, 16, 32, 64, 64), context_channels=128, transforms="gdn"
         ),
