@@ -88,9 +88,9 @@ register_model(
 register_model(
     ModelEntry(
         name="checkerboard",
-        version="1.6",
+        version="1.7",
         weights=WEIGHTS_DIR / "checkerboard.safetensors",
-        sha256="293b270f6afbfaae1f40d992196022a30aa08368c4b71ddfcfbb74653261e1aa",  # printed by training/export.py
+        sha256="6fefcc713b90abb460f30be71370c5be95c9f9bee3b2f578a556c88c9417f080",  # printed by training/export.py
         config=CheckerboardConfig(
             latent_channels=192, slices=(16, 16, 32, 64, 64), context_channels=128, transforms="gdn"
         ),
