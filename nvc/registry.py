@@ -88,9 +88,9 @@ register_model(
 register_model(
     ModelEntry(
         name="checkerboard",
-        version="1.7",
+        version="1.8",
         weights=WEIGHTS_DIR / "checkerboard.safetensors",
-        sha256="6fefcc713b90abb460f30be71370c5be95c9f9bee3b2f578a556c88c9417f080",  # printed by training/export.py
+        sha256="cda37ecfd4be347ab5b0dcf0b285379f40ee62209a5ea67cabc409d5a048d028",  # printed by training/export.py
         config=CheckerboardConfig(
             latent_channels=192, slices=(16, 16, 32, 64, 64), context_channels=128, transforms="gdn"
         ),
