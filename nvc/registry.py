@@ -88,9 +88,9 @@ register_model(
 register_model(
     ModelEntry(
         name="checkerboard",
-        version="1.9",
+        version="1.10",
         weights=WEIGHTS_DIR / "checkerboard.safetensors",
-        sha256="a3368bf2de19a31b116003b8170de8d419398a03608a15f5e6a1c71686758df2",  # printed by training/export.py
+        sha256="3c5fad69f79b5cbdd54c44b3c3f5a144fb659c82000d68296382653cb3fdb810",  # printed by training/export.py
         config=CheckerboardConfig(
             latent_channels=192, slices=(16, 16, 32, 64, 64), context_channels=128, transforms="gdn"
         ),
