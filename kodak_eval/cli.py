@@ -135,7 +135,7 @@ def plot(results, published, out) -> None:
 
 @main.command()
 @click.argument("image", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--codecs", default="jpeg-420,webp,avif,x265-444,svtav1-420,nvc-hyperprior", show_default=True)
+@click.option("--codecs", default="jpeg-420,webp,avif,x265-444,svtav1-420,nvc-checkerboard,nvc-hyperprior", show_default=True)
 @click.option("--bpp", type=float, default=0.25, show_default=True, help="target rate")
 @click.option("--crop", help="LEFT,TOP,WIDTH,HEIGHT (default: a centred 256x256 crop)")
 @click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT / "sheet.png", show_default=True)

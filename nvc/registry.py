@@ -98,7 +98,7 @@ register_model(
     )
 )
 
-DEFAULT_MODEL = "checkerboard"  # the best measured RD (docs/RESULTS.md); decodes Kodak in about 0.5 s
+DEFAULT_MODEL = "checkerboard"  # the best measured RD; its rates, PSNRs and times are in docs/RESULTS.md
 
 register_model(
     ModelEntry(
