@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import socket
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from PIL import Image
 
+from nvc.registry import get_model_entry
 from nvc.weights import file_digest, load_state_dict
 from training.__main__ import main
 from training.config import config_from_dict, load_config
@@ -153,3 +155,16 @@ def test_vq_objective_trains_resumes_and_exports(data_dir, tmp_path):
     manifest = export_checkpoint(tmp_path / "run" / CHECKPOINT_NAME, tmp_path / "vq")
     assert manifest["config"]["architecture"] == "vq"
     assert "sub_codebook_4" in load_state_dict(tmp_path / "vq.safetensors")
+
+
+@pytest.mark.parametrize("path", sorted(Path("training/configs").glob("*.toml")), ids=lambda p: p.name)
+def test_every_shipped_config_loads(path):
+    """A typo in a config key or a model key is refused at load time, not hours into a run."""
+    config = load_config(path)
+    assert config.total_steps > 0 and config.batch_size > 0 and config.crop % 64 == 0
+
+
+@pytest.mark.parametrize("name", ["checkerboard_gdn.toml", "checkerboard_gdn_256.toml"])
+def test_checkerboard_continuation_configs_build_the_shipped_model(name):
+    """Both configs continue the shipped weights with --init-from, so their model must be it."""
+    assert load_config(f"training/configs/{name}").model == get_model_entry("checkerboard").config
