@@ -88,9 +88,9 @@ register_model(
 register_model(
     ModelEntry(
         name="checkerboard",
-        version="1.10",
+        version="1.11",
         weights=WEIGHTS_DIR / "checkerboard.safetensors",
-        sha256="3c5fad69f79b5cbdd54c44b3c3f5a144fb659c82000d68296382653cb3fdb810",  # printed by training/export.py
+        sha256="2a9bf16ecbd3e8449401b0d55b58d0f113d5109ae30e5693ef735f8d04192400",  # printed by training/export.py
         config=CheckerboardConfig(
             latent_channels=192, slices=(16, 16, 32, 64, 64), context_channels=128, transforms="gdn"
         ),
