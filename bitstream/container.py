@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .chunk_types import DONE, HEAD, is_known
 from .errors import FormatError
-from .framing import (
-    CHUNK_OVERHEAD,
-    FORMAT_VERSION,
-    PRELUDE_SIZE,
-    Chunk,
-    decode_prelude,
-    encode_chunk,
-    encode_prelude,
-    iter_chunks,
-)
-from .header import Header, pack_header, unpack_header
+from .framing import CHUNK_OVERHEAD, FORMAT_VERSION, Chunk, encode_chunk, encode_prelude
+from .header import Header, pack_header
+from .reader import ChunkReader
 
 _FRAMING_TYPES = (HEAD, DONE)
 
@@ -98,48 +91,6 @@ def read_container(data: bytes, salvage: frozenset[bytes] = frozenset()) -> Cont
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"read_container expects bytes, got {type(data).__name__}")
-    data = bytes(data)
-    version = decode_prelude(data)
-    header: Header | None = None
-    payload: list[Chunk] = []
-    layout: list[tuple[str, int]] = []
-    damage: list[str] = []
-    chunks = iter_chunks(data, PRELUDE_SIZE, tolerate_crc=bool(salvage))
-    while True:
-        try:
-            chunk, end, intact = next(chunks)
-        except StopIteration:
-            break
-        except FormatError as error:
-            if header is None or not salvage:
-                raise
-            damage.append(f"stream unreadable after {len(layout)} chunks ({error})")
-            return Container(header, payload, version, tuple(layout), tuple(damage))
-        layout.append((chunk.name, chunk.size_on_disk))
-        if not intact:
-            if header is None or chunk.type not in salvage:
-                raise FormatError(f"CRC mismatch in chunk {chunk.name} (corrupt stream)")
-            damage.append(f"chunk {len(layout)} ({chunk.name}) failed its CRC and was dropped")
-            continue
-        if header is None:
-            if chunk.type != HEAD:
-                raise FormatError(f"first chunk must be HEAD, found {chunk.name}")
-            header = unpack_header(chunk.data)
-        elif chunk.type == HEAD:
-            raise FormatError("duplicate HEAD chunk")
-        elif chunk.type == DONE:
-            if chunk.data:
-                raise FormatError(f"DONE chunk must be empty, has {len(chunk.data)} data bytes")
-            if end != len(data):
-                raise FormatError(f"trailing bytes after DONE ({len(data) - end} bytes)")
-            return Container(header, payload, version, tuple(layout), tuple(damage))
-        elif is_known(chunk.type):
-            payload.append(chunk)
-        elif chunk.critical:
-            raise FormatError(f"unknown critical chunk type '{chunk.name}'")
-    if header is None:
-        raise FormatError("stream truncated: no HEAD chunk")
-    if salvage:
-        damage.append(f"stream truncated after {len(layout)} chunks (no DONE chunk)")
-        return Container(header, payload, version, tuple(layout), tuple(damage))
-    raise FormatError("stream truncated: no DONE chunk")
+    reader = ChunkReader(io.BytesIO(bytes(data)), salvage, keep_layout=True)
+    payload = list(reader.payload())
+    return Container(reader.header, payload, reader.version, tuple(reader.layout), tuple(reader.damage))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from .chunk_types import TYPE_SIZE, is_critical, is_valid_chunk_type
 from .errors import FormatError
@@ -96,34 +96,37 @@ def decode_prelude(data: bytes) -> tuple[int, int]:
     return major, minor
 
 
-def iter_chunks(data: bytes, offset: int, tolerate_crc: bool = False) -> Iterator[tuple[Chunk, int, bool]]:
-    """Yield ``(chunk, end_offset, intact)`` for each chunk from ``offset`` to the end.
+def crc_mismatch(chunk: Chunk) -> FormatError:
+    """The error for a chunk whose stored CRC does not match its type and data."""
+    return FormatError(f"CRC mismatch in chunk {chunk.name} (corrupt stream)")
 
-    Raises FormatError for a truncated chunk, invalid type bytes, an oversized
-    length or (unless ``tolerate_crc``, which yields the chunk with ``intact`` False) a
-    CRC mismatch. Lengths are checked against the bytes present before anything is sliced.
+
+def unpack_chunk_header(first: bytes) -> tuple[int, bytes]:
+    """(declared data length, type bytes) of a chunk's first ``CHUNK_HEADER_SIZE`` bytes, unchecked."""
+    return _U32.unpack_from(first)[0], first[LENGTH_SIZE:CHUNK_HEADER_SIZE]
+
+
+def read_chunk(handle: BinaryIO) -> tuple[Chunk, bool] | None:
+    """The chunk at ``handle`` and whether its CRC matches, or None at a clean end of the data.
+
+    Raises FormatError for a truncated chunk, invalid type bytes or an oversized length;
+    the length is checked against the limit before any data is read. The handle is left
+    after the chunk.
     """
-    end = len(data)
-    while offset < end:
-        if end - offset < CHUNK_HEADER_SIZE:
-            raise FormatError("stream truncated inside a chunk header")
-        (length,) = _U32.unpack_from(data, offset)
-        chunk_type = data[offset + LENGTH_SIZE : offset + CHUNK_HEADER_SIZE]
-        if not is_valid_chunk_type(chunk_type):
-            raise FormatError(f"invalid chunk type bytes {chunk_type!r}")
-        name = chunk_type.decode("ascii")
-        if length > MAX_CHUNK_DATA:
-            raise FormatError(f"chunk {name} declares {length} data bytes, over the {MAX_CHUNK_DATA}-byte limit")
-        data_start = offset + CHUNK_HEADER_SIZE
-        available = end - data_start - CRC_SIZE
-        if length > available:
-            raise FormatError(
-                f"stream truncated inside chunk {name} (declares {length} data bytes, {max(available, 0)} present)"
-            )
-        chunk_data = data[data_start : data_start + length]
-        (stored_crc,) = _U32.unpack_from(data, data_start + length)
-        intact = stored_crc == _crc(chunk_type, chunk_data)
-        if not intact and not tolerate_crc:
-            raise FormatError(f"CRC mismatch in chunk {name} (corrupt stream)")
-        offset = data_start + length + CRC_SIZE
-        yield Chunk(chunk_type, chunk_data), offset, intact
+    first = handle.read(CHUNK_HEADER_SIZE)
+    if not first:
+        return None
+    if len(first) < CHUNK_HEADER_SIZE:
+        raise FormatError("stream truncated inside a chunk header")
+    length, chunk_type = unpack_chunk_header(first)
+    if not is_valid_chunk_type(chunk_type):
+        raise FormatError(f"invalid chunk type bytes {chunk_type!r}")
+    name = chunk_type.decode("ascii")
+    if length > MAX_CHUNK_DATA:
+        raise FormatError(f"chunk {name} declares {length} data bytes, over the {MAX_CHUNK_DATA}-byte limit")
+    data = handle.read(length)
+    stored_crc = handle.read(CRC_SIZE)
+    if len(stored_crc) < CRC_SIZE:  # the data, the CRC or both cut short
+        present = max(len(data) + len(stored_crc) - CRC_SIZE, 0)
+        raise FormatError(f"stream truncated inside chunk {name} (declares {length} data bytes, {present} present)")
+    return Chunk(chunk_type, data), _U32.unpack(stored_crc)[0] == _crc(chunk_type, data)

@@ -1,28 +1,27 @@
 """Reading and writing a container chunk by chunk, for streams too long to hold in memory
-(video). The rules are those of ``read_container``: prelude, HEAD first, DONE last, unknown
-critical chunks refused, unknown ancillary ones skipped."""
+(video). Reading goes through the parser ``read_container`` uses (``reader.ChunkReader``),
+so the rules and error messages are the same."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from .chunk_types import DONE, HEAD, is_known, is_valid_chunk_type
+from .chunk_types import DONE, HEAD
 from .container import _check_payload_chunk
-from .errors import FormatError
 from .framing import (
     CHUNK_HEADER_SIZE,
     CRC_SIZE,
-    LENGTH_SIZE,
-    MAX_CHUNK_DATA,
     PRELUDE_SIZE,
     Chunk,
-    _crc,
-    decode_prelude,
+    crc_mismatch,
     encode_chunk,
     encode_prelude,
+    read_chunk,
+    unpack_chunk_header,
 )
-from .header import Header, pack_header, unpack_header
+from .header import Header, pack_header
+from .reader import ChunkReader
 
 
 class StreamWriter:
@@ -49,33 +48,6 @@ class StreamWriter:
         self._write(encode_chunk(Chunk(DONE, b"")))
 
 
-def _read_exactly(handle: BinaryIO, size: int, what: str) -> bytes:
-    data = handle.read(size)
-    if len(data) != size:
-        raise FormatError(f"stream truncated inside {what}")
-    return data
-
-
-def _next_chunk(handle: BinaryIO) -> Chunk | None:
-    """The next CRC-checked chunk, or None at a clean end of file."""
-    first = handle.read(CHUNK_HEADER_SIZE)
-    if not first:
-        return None
-    if len(first) < CHUNK_HEADER_SIZE:
-        raise FormatError("stream truncated inside a chunk header")
-    length, chunk_type = int.from_bytes(first[:LENGTH_SIZE], "big"), first[LENGTH_SIZE:]
-    if not is_valid_chunk_type(chunk_type):
-        raise FormatError(f"invalid chunk type bytes {chunk_type!r}")
-    name = chunk_type.decode("ascii")
-    if length > MAX_CHUNK_DATA:
-        raise FormatError(f"chunk {name} declares {length} data bytes, over the {MAX_CHUNK_DATA}-byte limit")
-    data = _read_exactly(handle, length, f"chunk {name}")
-    stored = int.from_bytes(_read_exactly(handle, CRC_SIZE, f"chunk {name}"), "big")
-    if stored != _crc(chunk_type, data):
-        raise FormatError(f"CRC mismatch in chunk {name} (corrupt stream)")
-    return Chunk(chunk_type, data)
-
-
 def find_chunk(handle: BinaryIO, chunk_type: bytes) -> Chunk | None:
     """The first chunk of ``chunk_type`` in the stream at ``handle`` (seekable, at the
     stream's start), found by reading only chunk headers and seeking over the data of the
@@ -84,10 +56,13 @@ def find_chunk(handle: BinaryIO, chunk_type: bytes) -> Chunk | None:
     try:
         handle.seek(start + PRELUDE_SIZE)
         while len(first := handle.read(CHUNK_HEADER_SIZE)) == CHUNK_HEADER_SIZE:
-            length, found = int.from_bytes(first[:LENGTH_SIZE], "big"), first[LENGTH_SIZE:]
+            length, found = unpack_chunk_header(first)
             if found == chunk_type:
                 handle.seek(-CHUNK_HEADER_SIZE, 1)
-                return _next_chunk(handle)
+                chunk, intact = read_chunk(handle)
+                if not intact:
+                    raise crc_mismatch(chunk)
+                return chunk
             if found == DONE:
                 return None
             handle.seek(length + CRC_SIZE, 1)
@@ -101,30 +76,5 @@ def read_stream(handle: BinaryIO) -> tuple[Header, Iterator[Chunk]]:
     chunks, read one at a time from wherever the handle then is (a reader may seek it to a
     chunk boundary between chunks); FormatError (raised by the iterator for anything after
     HEAD) on malformed input, after every complete chunk before the damage was yielded."""
-    decode_prelude(_read_exactly(handle, PRELUDE_SIZE, "the prelude"))
-    first = _next_chunk(handle)
-    if first is None:
-        raise FormatError("stream truncated: no HEAD chunk")
-    if first.type != HEAD:
-        raise FormatError(f"first chunk must be HEAD, found {first.name}")
-    header = unpack_header(first.data)
-
-    def chunks() -> Iterator[Chunk]:
-        while True:
-            chunk = _next_chunk(handle)
-            if chunk is None:
-                raise FormatError("stream truncated: no DONE chunk")
-            if chunk.type == DONE:
-                if chunk.data:
-                    raise FormatError(f"DONE chunk must be empty, has {len(chunk.data)} data bytes")
-                if handle.read(1):
-                    raise FormatError("trailing bytes after DONE")
-                return
-            if chunk.type == HEAD:
-                raise FormatError("duplicate HEAD chunk")
-            if is_known(chunk.type):
-                yield chunk
-            elif chunk.critical:
-                raise FormatError(f"unknown critical chunk type '{chunk.name}'")
-
-    return header, chunks()
+    reader = ChunkReader(handle)
+    return reader.header, reader.payload()
