@@ -15,7 +15,7 @@ from cli.video import compress_video, decompress_video, describe_video, is_video
 from cli.video_files import is_video_path
 from nvc.errors import CodecError
 from nvc.registry import DEFAULT_MODEL, model_entries
-from nvc.vq_codec import index_statistics, is_vq
+from nvc.vq.codec import index_statistics, is_vq
 
 EXIT_ERROR = 1
 
@@ -85,7 +85,7 @@ def compress(source: str, destination: str, quality: int, model: str, frames: in
 @reports_errors
 def decompress(source: str, destination: str, conceal: bool) -> None:
     """Decompress SOURCE (.nvc) into an image; the format follows DESTINATION's extension."""
-    from nvc.codec import decode_stream
+    from nvc.image.codec import decode_stream
     from nvc.pixels import to_image
 
     if is_video_stream_file(source):

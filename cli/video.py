@@ -14,7 +14,7 @@ from cli.video_files import VideoInfo, probe_video, read_frames, write_video
 def compress_video(source: str, destination: str, quality: int, model: str, frames: int | None,
                    matrix: str | None, intra_period: int) -> None:
     """Code a video file into an nvc video stream, with a progress bar showing fps."""
-    from nvc.video_codec import VideoParameters, encode_video
+    from nvc.video.codec import VideoParameters, encode_video
 
     if destination == "-":
         raise UsageError("video streams are written to files, not stdout")
@@ -33,7 +33,7 @@ def decompress_video(source: str, destination: str, keep_complete: bool = False)
     frames before the damage are written and a warning says where it stopped.
     """
     from bitstream import FormatError
-    from nvc.video_codec import decode_frames, read_video
+    from nvc.video.codec import decode_frames, read_video
 
     damage: list[FormatError] = []
     complete = [0]
@@ -59,7 +59,7 @@ def decompress_video(source: str, destination: str, keep_complete: bool = False)
 
 def describe_video(source: str) -> None:
     """``nvc info`` for a video stream: parameters, then every frame with its bytes."""
-    from nvc.video_codec import read_video
+    from nvc.video.codec import read_video
 
     with open(source, "rb") as handle:
         header, parameters, frames = read_video(handle)
@@ -80,7 +80,7 @@ def describe_video(source: str) -> None:
 
 def is_video_stream_file(source: str) -> bool:
     """True when ``source`` is a file holding an nvc video stream."""
-    from nvc.video_codec import is_video_stream
+    from nvc.video.codec import is_video_stream
 
     if source == "-" or not Path(source).is_file():
         return False

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from nvc.checkerboard import CheckerboardConfig
-from nvc.hyperprior import HyperpriorConfig
-from nvc.vq import VQConfig
+from nvc.image.checkerboard import CheckerboardConfig
+from nvc.image.hyperprior import HyperpriorConfig
+from nvc.vq.model import VQConfig
 
 ARCHITECTURES: dict[str, type] = {
     "hyperprior": HyperpriorConfig,  # mean-scale hyperprior, GDN transforms

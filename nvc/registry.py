@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nvc.errors import CodecError
-from nvc.checkerboard import CheckerboardConfig
-from nvc.hyperprior import HyperpriorConfig
+from nvc.image.checkerboard import CheckerboardConfig
+from nvc.image.hyperprior import HyperpriorConfig
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 IMAGE, INTER = "image", "inter"

@@ -3,8 +3,8 @@
 For every pair of consecutive frames of every clip in a folder, the earlier frame is coded
 and decoded with the shipped intra model at a random quality (as the codec's reference
 would be), the later frame is predicted from it with the codec's own block motion
-(``nvc.inter_codec.motion_prediction``), and the offset residual is kept: exactly what
-``nvc.inter_codec`` hands the inter model. Every ``every_nth`` clip is held out for
+(``nvc.video.inter_codec.motion_prediction``), and the offset residual is kept: exactly what
+``nvc.video.inter_codec`` hands the inter model. Every ``every_nth`` clip is held out for
 validation. Building takes a few minutes on CPU, so the residuals are cached in a file.
 """
 
@@ -16,8 +16,8 @@ import av
 import numpy as np
 import torch
 
-from nvc.codec import decode_stream, encode_pixels
-from nvc.inter_codec import motion_prediction, offset_residual
+from nvc.image.codec import decode_stream, encode_pixels
+from nvc.video.inter_codec import motion_prediction, offset_residual
 from nvc.pixels import pixels_to_tensor
 from training.data import list_files
 

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from pytorch_msssim import ms_ssim, ssim
 from torch import nn
 
-from nvc.vector_quantizer import utilization
+from nvc.vq.vector_quantizer import utilization
 from training.config import TrainConfig
 from training.objectives import learning_rate_at
 
@@ -58,7 +58,7 @@ class PatchDiscriminator(nn.Module):
 
 
 class VQGAN:
-    """Objective of ``nvc.vq.VQAutoencoder``."""
+    """Objective of ``nvc.vq.model.VQAutoencoder``."""
 
     def __init__(self, model: nn.Module, config: TrainConfig):
         self.model, self.config = model, config

@@ -6,7 +6,7 @@ import numpy as np
 
 import nvc
 from kodak_eval.codecs.base import Codec
-from nvc.codec import load_model
+from nvc.image.codec import load_model
 from nvc.registry import image_model_entry
 
 

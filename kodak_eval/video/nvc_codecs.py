@@ -1,4 +1,4 @@
-"""nvc's video codec under evaluation, through its library API (``nvc.video_codec``).
+"""nvc's video codec under evaluation, through its library API (``nvc.video.codec``).
 
 ``nvc`` codes P-frames at the requested intra period; ``nvc-intra`` is the same codec
 with intra period 1 (every frame an intra frame), the baseline that P-frames must beat.
@@ -20,15 +20,15 @@ import torch
 from kodak_eval.errors import EvalError
 from kodak_eval.video.base import INTRA, PREDICTED, FrameSizes, VideoCodec
 from kodak_eval.video.clips import Clip
-from nvc.codec import load_model
+from nvc.image.codec import load_model
 from nvc.errors import CodecError
-from nvc.inter_codec import DEFAULT_INTER_MODEL as INTER_MODEL  # the P-frame model encode_video uses
+from nvc.video.inter_codec import DEFAULT_INTER_MODEL as INTER_MODEL  # the P-frame model encode_video uses
 from nvc.registry import get_model_entry, image_model_entry
-from nvc.video_codec import INTRA as NVC_INTRA
-from nvc.video_codec import VideoParameters, decode_frames, encode_video, read_video
+from nvc.video.codec import INTRA as NVC_INTRA
+from nvc.video.codec import VideoParameters, decode_frames, encode_video, read_video
 
 SOURCE_MATRIX = "bt601"
-CODING_MODULES = ("nvc.video_codec", "nvc.inter_codec", "nvc.motion", "nvc.motion_coding")
+CODING_MODULES = ("nvc.video.codec", "nvc.video.inter_codec", "nvc.video.motion", "nvc.video.motion_coding")
 
 
 def coding_tools_digest() -> str:

@@ -8,9 +8,9 @@ import pytest
 from PIL import Image
 
 import nvc
-from nvc.codec import load_model
+from nvc.image.codec import load_model
 from nvc.registry import DEFAULT_MODEL, WEIGHTS_DIR, get_model_entry, model_entries
-from nvc.video_codec import PREDICTED, VideoParameters, decode_frames, encode_video, read_video
+from nvc.video.codec import PREDICTED, VideoParameters, decode_frames, encode_video, read_video
 from nvc.weights import file_digest
 
 SAMPLE = "samples/kodim23.png"

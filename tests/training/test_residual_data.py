@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from cli.video_files import VideoInfo, write_video
-from nvc.inter_codec import RESIDUAL_OFFSET
+from nvc.video.inter_codec import RESIDUAL_OFFSET
 from training import residuals
 from training.config import load_config
 from training.loop import Trainer, run_training

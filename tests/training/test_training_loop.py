@@ -11,7 +11,7 @@ import pytest
 import torch
 from PIL import Image
 
-from nvc.hyperprior import GainedHyperprior
+from nvc.image.hyperprior import GainedHyperprior
 from nvc.registry import get_model_entry
 from nvc.weights import file_digest, load_state_dict
 from training.__main__ import main

@@ -1,7 +1,7 @@
 """P-frames: block motion from the previous decoded frame, and the motion-compensated
 residual coded with the inter model.
 
-A P-frame's chunks are ``MOTN`` (the motion field, ``nvc.motion_coding``) then the ZLAT
+A P-frame's chunks are ``MOTN`` (the motion field, ``nvc.video.motion_coding``) then the ZLAT
 and YLAT chunks of the residual ``current - prediction + RESIDUAL_OFFSET``, coded by the
 inter model: a gained hyperprior trained on such residuals (``training/residuals.py``).
 The inter model's name, weights digest and the quality are a second HEAD record, the
@@ -17,10 +17,10 @@ import numpy as np
 import torch
 
 from bitstream import MOTN, Chunk, Container, Header
-from nvc.codec import entry_for_header, latent_chunks, load_model, synthesise_latents
-from nvc.hyperprior import GainedHyperprior
-from nvc.motion import block_grid, compensate, estimate_motion
-from nvc.motion_coding import decode_motion, encode_motion
+from nvc.image.codec import entry_for_header, latent_chunks, load_model, synthesise_latents
+from nvc.image.hyperprior import GainedHyperprior
+from nvc.video.motion import block_grid, compensate, estimate_motion
+from nvc.video.motion_coding import decode_motion, encode_motion
 from nvc.pixels import pad_to_stride, pixels_to_tensor, tensor_to_pixels
 from nvc.registry import INTER, model_entry_for
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from nvc.vector_quantizer import SimVQ, kmeans, lookup, nearest, utilization
+from nvc.vq.vector_quantizer import SimVQ, kmeans, lookup, nearest, utilization
 
 
 def test_quantize_picks_nearest_codes_and_passes_gradients_straight_through():

@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from nvc.compressai_compat import quantize_ste
-from nvc.hyperprior import GainedHyperprior, HyperpriorConfig, LatentGroup, _conv, _deconv, checkerboard
+from nvc.image.hyperprior import GainedHyperprior, HyperpriorConfig, LatentGroup, _conv, _deconv, checkerboard
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from entropy import scale_indices
-from nvc.hyperprior import GainedHyperprior, LatentGroup, group_positions
+from nvc.image.hyperprior import GainedHyperprior, LatentGroup, group_positions
 
 
 @contextmanager

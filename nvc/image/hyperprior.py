@@ -9,12 +9,12 @@ latents (Cui et al., "Asymmetric Gained Deep Image Compression", 2021)::
     x_hat <--g_s-- y_hat * inverse_gain[q]
 
 ``forward`` is the training path (additive noise for the likelihoods, straight-through
-rounding for what the synthesis sees). Coding goes through ``nvc.codec``, which calls
+rounding for what the synthesis sees). Coding goes through ``nvc.image.codec``, which calls
 ``analyse``, ``hyper_features``, ``coding_groups``, ``group_parameters`` and ``synthesise``,
 so that the encoder and decoder compute exactly the same entropy parameters.
 
 y is coded in groups (``LatentGroup``): here one group, all of y at once, with the
-hyperprior's means and scales. Context models (``nvc.checkerboard``) split y into
+hyperprior's means and scales. Context models (``nvc.image.checkerboard``) split y into
 several groups whose parameters depend on the groups decoded before them, and override
 ``coding_groups``, ``group_parameters`` and ``latent_training``.
 """

@@ -30,7 +30,7 @@ from entropy import (
     decode_categorical,
     encode_categorical,
 )
-from nvc.entropy_parameters import (
+from nvc.image.entropy_parameters import (
     GroupParameters,
     HyperLatentTable,
     group_parameters,
@@ -40,11 +40,11 @@ from nvc.entropy_parameters import (
     hyper_latent_values,
 )
 from nvc.errors import CodecError, ModelMismatchError
-from nvc.hyperprior import GainedHyperprior, LatentGroup, group_positions
+from nvc.image.hyperprior import GainedHyperprior, LatentGroup, group_positions
 from nvc.pixels import pixels_to_tensor, tensor_to_pixels
 from nvc.loading import load_network
 from nvc.registry import ModelEntry, get_model_entry, image_model_entry, model_entries
-from nvc.vq_codec import VQ_CHUNK, decode_vq, is_vq, vq_chunks
+from nvc.vq.codec import VQ_CHUNK, decode_vq, is_vq, vq_chunks
 
 BIT_DEPTH = 8
 Z_CHUNK, Y_CHUNK = b"ZLAT", b"YLAT"

@@ -23,12 +23,12 @@ import torch
 
 from bitstream import VQIX, Chunk, Container, FormatError
 from entropy import EntropyDecodeError, IndexStreamDecoder, IndexStreamEncoder
-from nvc.entropy_parameters import single_thread
-from nvc.hyperprior import checkerboard
+from nvc.image.entropy_parameters import single_thread
+from nvc.image.hyperprior import checkerboard
 from nvc.loading import load_network
 from nvc.pixels import pixels_to_tensor, tensor_to_pixels
 from nvc.registry import ModelEntry, get_model_entry
-from nvc.vq import IndexPrior, VQAutoencoder, VQConfig
+from nvc.vq.model import IndexPrior, VQAutoencoder, VQConfig
 
 VQ_CHUNK = VQIX
 BAND_ROWS = 4  # index rows per VQIX chunk (even: the bands keep the global checkerboard)

@@ -1,7 +1,7 @@
 """The decoder recomputes exactly the encoder's symbols whatever torch's thread count.
 
 Scale indices are computed from floats; if the decoder's differed from the encoder's
-by one table step anywhere, the range decoder would derail. ``nvc.entropy_parameters``
+by one table step anywhere, the range decoder would derail. ``nvc.image.entropy_parameters``
 pins that computation to one thread; these tests encode with 1 thread and decode with
 2 on an image large enough (256x384) for torch's intra-op parallelism to kick in.
 """
@@ -14,7 +14,7 @@ import torch
 
 import nvc
 from bitstream import read_container
-from nvc.codec import analyse_pixels, decode_symbols, load_model
+from nvc.image.codec import analyse_pixels, decode_symbols, load_model
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import nvc
 from bitstream import read_container
 from nvc import registry
 from nvc.architectures import architecture_config
-from nvc.checkerboard import CheckerboardConfig
-from nvc.codec import analyse_pixels, decode_symbols, load_model
-from nvc.hyperprior import checkerboard
+from nvc.image.checkerboard import CheckerboardConfig
+from nvc.image.codec import analyse_pixels, decode_symbols, load_model
+from nvc.image.hyperprior import checkerboard
 
 CONFIG = CheckerboardConfig(channels=8, latent_channels=12, slices=(2, 2, 8), context_channels=8)
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from bitstream import FormatError
-from nvc.motion import BLOCK, block_grid, block_prediction, compensate, estimate_motion
-from nvc.motion_coding import decode_motion, encode_motion
+from nvc.video.motion import BLOCK, block_grid, block_prediction, compensate, estimate_motion
+from nvc.video.motion_coding import decode_motion, encode_motion
 
 
 def textured(height: int, width: int, seed: int = 0) -> torch.Tensor:

@@ -10,9 +10,9 @@ import pytest
 
 from bitstream import FormatError
 from nvc.errors import CodecError, ModelMismatchError
-from nvc.hyperprior import HyperpriorConfig
+from nvc.image.hyperprior import HyperpriorConfig
 from nvc.registry import INTER
-from nvc.video_codec import VideoParameters, decode_frames, encode_video, is_video_stream, read_video
+from nvc.video.codec import VideoParameters, decode_frames, encode_video, is_video_stream, read_video
 
 PARAMETERS = VideoParameters(Fraction(30000, 1001), "bt601", False, intra_period=3)
 
@@ -62,7 +62,7 @@ def test_invalid_intra_period_is_refused():
 
 def test_p_frames_decode_to_what_the_encoder_predicted_from(tiny_model, tiny_inter, monkeypatch):
     """Encoder and decoder must hold the same reference, or P-frames drift."""
-    import nvc.video_codec as video_codec
+    import nvc.video.codec as video_codec
 
     reconstructions = []
     encode_inter = video_codec.encode_inter

@@ -25,9 +25,9 @@ from bitstream import (
     FIDX, FRME, PHDR, VHDR, Chunk, Container, FormatError, Header, StreamWriter, find_chunk, read_stream,
 )
 from bitstream.header import pack_header, unpack_header
-from nvc.codec import decode_container, entry_for_header, image_chunks, image_header
+from nvc.image.codec import decode_container, entry_for_header, image_chunks, image_header
 from nvc.errors import CodecError
-from nvc.inter_codec import DEFAULT_INTER_MODEL, decode_inter, encode_inter, inter_header
+from nvc.video.inter_codec import DEFAULT_INTER_MODEL, decode_inter, encode_inter, inter_header
 
 _VIDEO_HEADER = struct.Struct(">IIiBB")  # fps numerator, denominator, intra period, matrix, full range
 _FRAME_HEADER = struct.Struct(">BIQ")  # frame type, index, timestamp (in frame periods)

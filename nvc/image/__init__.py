@@ -1,0 +1,2 @@
+"""The hyperprior family: mean-scale hyperprior VAEs, with or without a channel-slice x
+checkerboard context model (``hyperprior``, ``checkerboard`` models)."""
