@@ -22,7 +22,8 @@ import torch
 from torch import nn
 
 from nvc.compressai_compat import quantize_ste
-from nvc.image.hyperprior import GainedHyperprior, HyperpriorConfig, LatentGroup, _conv, _deconv, checkerboard
+from nvc.anchors import checkerboard
+from nvc.image.hyperprior import GainedHyperprior, HyperpriorConfig, LatentGroup, _conv, _deconv
 
 
 @dataclass(frozen=True)

@@ -9,26 +9,14 @@ and would be confined to this module.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 import torch
 
 from entropy import scale_indices
 from nvc.image.hyperprior import GainedHyperprior, LatentGroup, group_positions
-
-
-@contextmanager
-def single_thread() -> Iterator[None]:
-    """Run the enclosed torch code on one thread, restoring the setting afterwards."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
+from nvc.threads import single_thread
 
 
 @dataclass(frozen=True)

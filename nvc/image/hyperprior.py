@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
+from nvc.anchors import checkerboard
 from nvc.compressai_compat import GDN, EntropyBottleneck, GaussianConditional, quantize_ste
 
 
@@ -64,12 +65,6 @@ class LatentGroup:
     start: int
     stop: int
     phase: str = "all"
-
-
-def checkerboard(height: int, width: int) -> torch.Tensor:
-    """(height, width) bool map of the anchor positions, where row + column is even."""
-    rows, columns = torch.arange(height)[:, None], torch.arange(width)[None, :]
-    return (rows + columns) % 2 == 0
 
 
 def group_positions(group: LatentGroup, height: int, width: int) -> torch.Tensor:

@@ -23,11 +23,11 @@ import torch
 
 from bitstream import VQIX, Chunk, Container, FormatError
 from entropy import EntropyDecodeError, IndexStreamDecoder, IndexStreamEncoder
-from nvc.image.entropy_parameters import single_thread
-from nvc.image.hyperprior import checkerboard
+from nvc.anchors import checkerboard
 from nvc.loading import load_network
 from nvc.pixels import pixels_to_tensor, tensor_to_pixels
 from nvc.registry import ModelEntry, get_model_entry
+from nvc.threads import single_thread
 from nvc.vq.model import IndexPrior, VQAutoencoder, VQConfig
 
 VQ_CHUNK = VQIX

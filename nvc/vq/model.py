@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nvc.image.hyperprior import checkerboard
+from nvc.anchors import checkerboard
 from nvc.vq.vector_quantizer import SimVQ, kmeans, lookup, nearest
 
 GROUPS = 8  # GroupNorm groups in the residual blocks

@@ -12,7 +12,7 @@ from nvc import registry
 from nvc.architectures import architecture_config
 from nvc.image.checkerboard import CheckerboardConfig
 from nvc.image.codec import analyse_pixels, decode_symbols, load_model
-from nvc.image.hyperprior import checkerboard
+from nvc.anchors import checkerboard
 
 CONFIG = CheckerboardConfig(channels=8, latent_channels=12, slices=(2, 2, 8), context_channels=8)
 
