@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from nvc.image.checkerboard import CheckerboardConfig
-from nvc.image.hyperprior import HyperpriorConfig
-from nvc.vq.model import VQConfig
+from nvc.image.config import CheckerboardConfig, HyperpriorConfig
+from nvc.vq.config import VQConfig
 
 ARCHITECTURES: dict[str, type] = {
     "hyperprior": HyperpriorConfig,  # mean-scale hyperprior, GDN transforms

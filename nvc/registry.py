@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nvc.errors import CodecError
-from nvc.image.checkerboard import CheckerboardConfig
-from nvc.image.hyperprior import HyperpriorConfig
+from nvc.image.config import CheckerboardConfig, HyperpriorConfig
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 IMAGE, INTER = "image", "inter"

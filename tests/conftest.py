@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from nvc.image.hyperprior import GainedHyperprior, HyperpriorConfig
+from nvc.image.config import HyperpriorConfig
+from nvc.image.hyperprior import GainedHyperprior
 from nvc.registry import IMAGE, ModelEntry, register_model
 from nvc.weights import save_state_dict
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from nvc.architectures import architecture_config
-from nvc.image.hyperprior import HyperpriorConfig
+from nvc.image.config import HyperpriorConfig
 
 
 @dataclass(frozen=True)

@@ -16,34 +16,13 @@ latent resolution, so it stays parallel.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 
 from nvc.compressai_compat import quantize_ste
 from nvc.anchors import checkerboard
-from nvc.image.hyperprior import GainedHyperprior, HyperpriorConfig, LatentGroup, _conv, _deconv
-
-
-@dataclass(frozen=True)
-class CheckerboardConfig(HyperpriorConfig):
-    """Shape of a checkerboard/channel-slice context model."""
-
-    latent_channels: int = 320
-    slices: tuple[int, ...] = (16, 16, 32, 64, 192)  # ELIC's uneven grouping; sums to latent_channels
-    context_channels: int = 128  # width of the channel-context and parameter networks
-    transforms: str = "residual"  # "residual" bottleneck blocks, or the hyperprior's "gdn" (to warm-start from it)
-
-    def __post_init__(self):
-        if sum(self.slices) != self.latent_channels:
-            raise ValueError(f"slices {self.slices} do not add up to {self.latent_channels} channels")
-        if self.transforms not in ("residual", "gdn"):
-            raise ValueError(f"transforms must be 'residual' or 'gdn', not '{self.transforms}'")
-
-    def build(self) -> CheckerboardHyperprior:
-        """A freshly initialised network of this shape."""
-        return CheckerboardHyperprior(self)
+from nvc.image.config import CheckerboardConfig
+from nvc.image.hyperprior import GainedHyperprior, LatentGroup, _conv, _deconv
 
 
 class ResidualBottleneck(nn.Module):

@@ -21,40 +21,14 @@ several groups whose parameters depend on the groups decoded before them, and ov
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
 from nvc.anchors import checkerboard
 from nvc.compressai_compat import GDN, EntropyBottleneck, GaussianConditional, quantize_ste
-
-
-@dataclass(frozen=True)
-class HyperpriorConfig:
-    """Shape of a gained mean-scale hyperprior."""
-
-    channels: int = 128  # N: hidden channels of all transforms and of z
-    latent_channels: int = 192  # M: channels of y
-    quality_levels: int = 8
-    lowest_lambda: float = 0.0018  # rate-distortion weight of quality 1 (MSE on 0..255 scale)
-    highest_lambda: float = 0.0932  # rate-distortion weight of the top quality
-
-    def lambdas(self) -> torch.Tensor:
-        """Log-spaced rate-distortion weights, one per quality level."""
-        return torch.logspace(
-            torch.log10(torch.tensor(self.lowest_lambda)),
-            torch.log10(torch.tensor(self.highest_lambda)),
-            self.quality_levels,
-        )
-
-    def to_dict(self) -> dict:
-        """Plain dict, for manifests and checkpoints."""
-        return asdict(self)
-
-    def build(self) -> GainedHyperprior:
-        """A freshly initialised network of this shape."""
-        return GainedHyperprior(self)
+from nvc.image.config import HyperpriorConfig
 
 
 @dataclass(frozen=True)
@@ -73,6 +47,15 @@ def group_positions(group: LatentGroup, height: int, width: int) -> torch.Tensor
         return torch.ones(height, width, dtype=torch.bool)
     anchors = checkerboard(height, width)
     return anchors if group.phase == "anchor" else ~anchors
+
+
+def quality_lambdas(config: HyperpriorConfig) -> torch.Tensor:
+    """Log-spaced rate-distortion weights, one per quality level."""
+    return torch.logspace(
+        torch.log10(torch.tensor(config.lowest_lambda)),
+        torch.log10(torch.tensor(config.highest_lambda)),
+        config.quality_levels,
+    )
 
 
 def _conv(cin: int, cout: int, kernel: int = 5, stride: int = 2) -> nn.Conv2d:
@@ -104,7 +87,7 @@ class GainedHyperprior(nn.Module):
             nn.LeakyReLU(inplace=True), _conv(m * 3 // 2, m * 2, 3, 1),
         )
         # Initial gains follow step size ~ lambda^-1/2, centred on the middle level.
-        lambdas = config.lambdas()
+        lambdas = quality_lambdas(config)
         initial = (lambdas / lambdas.log().mean().exp()).sqrt().log()
         self.log_gain = nn.Parameter(initial[:, None].repeat(1, m))
         self.log_inverse_gain = nn.Parameter(-initial[:, None].repeat(1, m))

@@ -28,7 +28,8 @@ from nvc.loading import load_network
 from nvc.pixels import pixels_to_tensor, tensor_to_pixels
 from nvc.registry import ModelEntry, get_model_entry
 from nvc.threads import single_thread
-from nvc.vq.model import IndexPrior, VQAutoencoder, VQConfig
+from nvc.vq.config import VQConfig
+from nvc.vq.model import IndexPrior, VQAutoencoder
 
 VQ_CHUNK = VQIX
 BAND_ROWS = 4  # index rows per VQIX chunk (even: the bands keep the global checkerboard)

@@ -26,7 +26,7 @@ LAUNCHER = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {repo!r})
-from nvc.image.hyperprior import HyperpriorConfig
+from nvc.image.config import HyperpriorConfig
 from nvc.registry import ModelEntry, register_model
 register_model(ModelEntry({name!r}, "0", Path({weights!r}), {sha256!r}, HyperpriorConfig(**{config!r}), "test model"))
 from cli.main import main

@@ -13,7 +13,8 @@ import pytest
 import torch
 
 from nvc import registry
-from nvc.image.hyperprior import GainedHyperprior, HyperpriorConfig
+from nvc.image.config import HyperpriorConfig
+from nvc.image.hyperprior import GainedHyperprior
 from nvc.registry import ModelEntry, register_model
 from nvc.weights import save_state_dict
 

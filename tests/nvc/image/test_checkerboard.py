@@ -10,7 +10,7 @@ import nvc
 from bitstream import read_container
 from nvc import registry
 from nvc.architectures import architecture_config
-from nvc.image.checkerboard import CheckerboardConfig
+from nvc.image.config import CheckerboardConfig
 from nvc.image.codec import analyse_pixels, decode_symbols, load_model
 from nvc.anchors import checkerboard
 

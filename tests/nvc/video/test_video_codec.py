@@ -10,7 +10,7 @@ import pytest
 
 from bitstream import FormatError
 from nvc.errors import CodecError, ModelMismatchError
-from nvc.image.hyperprior import HyperpriorConfig
+from nvc.image.config import HyperpriorConfig
 from nvc.registry import INTER
 from nvc.video.codec import VideoParameters, decode_frames, encode_video, is_video_stream, read_video
 

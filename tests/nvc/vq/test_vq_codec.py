@@ -14,7 +14,7 @@ from nvc import registry
 from bitstream import read_container
 from bitstream.framing import PRELUDE_SIZE
 from nvc.pixels import pixels_to_tensor
-from nvc.vq.model import VQConfig
+from nvc.vq.config import VQConfig
 from nvc.vq.codec import decode_indices, load_vq
 
 TINY = VQConfig(channels=16, code_dimension=4, codebook_size=64, stages=4, sub_codebooks=(4, 16),

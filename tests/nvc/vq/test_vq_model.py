@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from nvc.vq.model import VQConfig
+from nvc.vq.config import VQConfig
 
 TINY = VQConfig(channels=16, code_dimension=4, codebook_size=64, stages=2, sub_codebooks=(4, 16),
                 prior_channels=16, embedding_channels=8)
