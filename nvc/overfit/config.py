@@ -1,0 +1,26 @@
+"""The architecture of an overfitted image model; it is written into every stream."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OverfitConfig:
+    """Sizes of the per-image model (all fitted per image, all sent in the stream)."""
+
+    levels: int = 7  # latent grids, from full resolution down to 1 / 2**(levels - 1)
+    context: int = 16  # causal neighbours the ARM sees
+    arm_hidden: int = 2  # residual hidden layers of the ARM, each `context` wide
+    synthesis_width: int = 16  # hidden channels of the synthesis MLP
+    latent_gain: float = 16.0  # latents are stored as round(gain * parameter)
+
+    def macs_per_pixel(self) -> float:
+        """Decoder multiply-accumulates per pixel (ARM on every latent, upsampling, synthesis)."""
+        latents_per_pixel = sum(4.0**-level for level in range(self.levels))
+        arm = self.arm_hidden * self.context**2 + 2 * self.context
+        # per step: an 8-tap transposed filter (4 taps per output sample and axis) on the
+        # stack so far, and a 7-tap smoothing of the new grid along both axes
+        upsampling = sum((self.levels - 1 - step) * 8 * 4.0**-step + 14 * 4.0**-step for step in range(self.levels - 1))
+        synthesis = self.levels * self.synthesis_width + self.synthesis_width * 3 + 2 * 27
+        return latents_per_pixel * arm + upsampling + synthesis

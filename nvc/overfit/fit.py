@@ -1,0 +1,194 @@
+"""The encoder's optimisation: fit an ``OverfitModel`` to one image by gradient descent on
+distortion + lambda x rate.
+
+Phases (after Cool-chic 5's intra preset):
+
+1. warm-up: several models with different random networks each get a short, constant
+   learning rate start; the best few continue, and the best one is kept;
+2. main: cosine learning-rate decay, soft rounding whose temperature falls and Gaussian
+   noise whose deviation falls;
+3. final: true rounding (the latents are frozen) at a small learning rate, which tunes the
+   networks to the integers that will be coded.
+
+Every ``CHECK_EVERY`` iterations the model is scored with true rounding, and each phase
+ends with the best-scoring parameters. The loss is the MSE of the [0, 1] image plus
+lambda times the latents' bits per pixel.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+from nvc.overfit.config import OverfitConfig
+from nvc.overfit.model import HARD, OverfitModel, Rounding
+
+CHECK_EVERY = 100
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Iteration counts and hyper-parameters of one fit."""
+
+    main_iterations: int
+    final_iterations: int
+    warmup_candidates: int = 5
+    warmup_survivors: int = 2
+    warmup_iterations: int = 50  # per candidate, in each of the two warm-up rounds
+    learning_rate: float = 1e-2
+    final_learning_rate: float = 1e-4
+    temperatures: tuple[float, float] = (0.35, 0.08)
+    deviations: tuple[float, float] = (0.22, 0.15)
+    optimizer: str = "adam"  # or "soap" for the networks
+    gradient_clip: float = 0.1  # on the networks' gradient norm
+
+    @property
+    def iterations(self) -> int:
+        """All iterations of a fit."""
+        rounds = self.warmup_candidates + self.warmup_survivors
+        return rounds * self.warmup_iterations + self.main_iterations + self.final_iterations
+
+
+@dataclass
+class Progress:
+    """What a fit reports at each check."""
+
+    phase: str
+    iteration: int
+    loss: float
+    psnr: float
+    bpp: float
+    seconds: float
+
+
+def warmup_deviation(lam: float) -> float:
+    """Cool-chic's noise deviation for the warm-up, larger at high rates."""
+    return (-0.432 * math.log10(lam) + 0.747) / 10
+
+
+class Fitter:
+    """One model, its optimisers and its best-so-far state."""
+
+    def __init__(self, model: OverfitModel, image: torch.Tensor, lam: float, schedule: Schedule):
+        self.model, self.image, self.lam, self.schedule = model, image, lam, schedule
+        self.pixels = image.shape[-2] * image.shape[-1]
+        self.best_loss, self.best_state = math.inf, None
+        self.optimizers = self._optimizers(schedule.learning_rate)
+
+    def _optimizers(self, learning_rate: float) -> list[torch.optim.Optimizer]:
+        network_parameters = [p for module in self.model.networks() for p in module.parameters()]
+        latents = torch.optim.Adam(self.model.latents.parameters(), lr=learning_rate)
+        if self.schedule.optimizer == "soap":
+            from pytorch_optimizer import SOAP
+
+            networks = SOAP(network_parameters, lr=learning_rate, betas=(0.95, 0.95), weight_decay=0.01,
+                            precondition_frequency=10)
+        else:
+            networks = torch.optim.Adam(network_parameters, lr=learning_rate)
+        return [latents, networks]
+
+    def set_learning_rate(self, learning_rate: float) -> None:
+        """The learning rate of every optimiser."""
+        for optimizer in self.optimizers:
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate
+
+    def loss(self, rounding: Rounding) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(loss, mse, bits per pixel) of the current model."""
+        reconstruction, bits = self.model(rounding)
+        mse = torch.mean((reconstruction - self.image) ** 2)
+        bpp = bits / self.pixels
+        return mse + self.lam * bpp, mse, bpp
+
+    def step(self, rounding: Rounding) -> None:
+        """One gradient step."""
+        loss, _, _ = self.loss(rounding)
+        for optimizer in self.optimizers:
+            optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        network_parameters = self.optimizers[1].param_groups[0]["params"]
+        torch.nn.utils.clip_grad_norm_(network_parameters, self.schedule.gradient_clip)
+        for optimizer in self.optimizers:
+            optimizer.step()
+
+    @torch.no_grad()
+    def check(self) -> tuple[float, float, float]:
+        """Score with true rounding and an 8-bit output; keep the parameters if best."""
+        reconstruction, bits = self.model(HARD)
+        reconstruction = torch.round(reconstruction.clamp(0, 1) * 255) / 255
+        mse = float(torch.mean((reconstruction - self.image) ** 2))
+        bpp = float(bits) / self.pixels
+        loss = mse + self.lam * bpp
+        if loss < self.best_loss:
+            self.best_loss, self.best_state = loss, copy.deepcopy(self.model.state_dict())
+        return loss, -10 * math.log10(max(mse, 1e-12)), bpp
+
+    def restore_best(self) -> None:
+        """Go back to the best parameters seen."""
+        if self.best_state is not None:
+            self.model.load_state_dict(self.best_state)
+
+
+Reporter = Callable[[Progress], None]
+
+
+def _run_phase(fitter: Fitter, phase: str, iterations: int, rounding_at: Callable[[float], Rounding],
+               learning_rate_at: Callable[[float], float], report: Reporter | None, start: float) -> None:
+    for iteration in range(iterations):
+        fraction = iteration / max(iterations, 1)
+        fitter.set_learning_rate(learning_rate_at(fraction))
+        fitter.step(rounding_at(fraction))
+        if (iteration + 1) % CHECK_EVERY == 0 or iteration + 1 == iterations:
+            loss, psnr, bpp = fitter.check()
+            if report:
+                report(Progress(phase, iteration + 1, loss, psnr, bpp, time.perf_counter() - start))
+    fitter.restore_best()
+
+
+def _linear(bounds: tuple[float, float], fraction: float) -> float:
+    return bounds[0] + (bounds[1] - bounds[0]) * fraction
+
+
+def _warm_up(config: OverfitConfig, image: torch.Tensor, lam: float, schedule: Schedule,
+             report: Reporter | None, start: float) -> Fitter:
+    """The warm-up's tournament: returns the fitter of the best candidate."""
+    height, width = image.shape[-2:]
+    rounding = Rounding(schedule.temperatures[0], warmup_deviation(lam))
+    fitters = [Fitter(OverfitModel(config, height, width), image, lam, schedule) for _ in range(schedule.warmup_candidates)]
+    for survivors in (schedule.warmup_survivors, 1):
+        for fitter in fitters:
+            fitter.best_loss = math.inf
+            _run_phase(fitter, "warm-up", schedule.warmup_iterations, lambda f: rounding,
+                       lambda f: schedule.learning_rate, report, start)
+        fitters = sorted(fitters, key=lambda fitter: fitter.best_loss)[:survivors]
+    return fitters[0]
+
+
+def fit(image: torch.Tensor, config: OverfitConfig, lam: float, schedule: Schedule,
+        report: Reporter | None = None) -> OverfitModel:
+    """Fit a model to a (1, 3, H, W) image in [0, 1]."""
+    start = time.perf_counter()
+    fitter = _warm_up(config, image, lam, schedule, report, start)
+    fitter.best_loss = math.inf
+    fitter.optimizers = fitter._optimizers(schedule.learning_rate)
+
+    def main_rounding(fraction: float) -> Rounding:
+        return Rounding(_linear(schedule.temperatures, fraction), _linear(schedule.deviations, fraction))
+
+    def cosine(fraction: float) -> float:
+        floor = schedule.final_learning_rate / 10
+        return floor + 0.5 * (schedule.learning_rate - floor) * (1 + math.cos(math.pi * fraction))
+
+    _run_phase(fitter, "main", schedule.main_iterations, main_rounding, cosine, report, start)
+    fitter.optimizers = fitter._optimizers(schedule.final_learning_rate)
+
+    def final_rate(fraction: float) -> float:
+        return schedule.final_learning_rate * 0.5 * (1 + math.cos(math.pi * fraction))
+
+    _run_phase(fitter, "final", schedule.final_iterations, lambda f: HARD, final_rate, report, start)
+    return fitter.model

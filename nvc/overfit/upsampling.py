@@ -1,0 +1,70 @@
+"""Learned upsampling of the latent grids to one full-resolution stack.
+
+From the coarsest grid up: the stack so far is upsampled 2x by a separable, symmetric
+8-tap transposed filter (one per step, started as bicubic), cropped to the next grid's
+size, and the next grid, passed through its own separable symmetric 7-tap filter plus
+itself, is put in front of it. The result has one channel per grid, full resolution first.
+Borders are replicated.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+# Half of the bicubic (a = -0.75) 2x interpolation kernel, outer taps first.
+BICUBIC_HALF = (-0.0234375, -0.0703125, 0.2265625, 0.8671875)
+UPSAMPLING_TAPS, SMOOTHING_TAPS = 8, 7
+_PAD = 2  # input samples replicated on each side before the transposed filter
+
+
+def symmetric(half: torch.Tensor, odd: bool) -> torch.Tensor:
+    """The full kernel of a symmetric filter from its first half (centre last when odd)."""
+    return torch.cat([half, half[:-1].flip(0) if odd else half.flip(0)])
+
+
+def upsample2x(x: torch.Tensor, kernel: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """(1, C, h, w) -> (1, C, height, width), height <= 2h: the separable transposed filter
+    ``kernel`` (8 taps) along both axes, sample 2i + c of the output at input position i + (2c - 1) / 4."""
+    channels = x.shape[1]
+    taps = kernel.numel()
+    start = taps // 2 - 1 + 2 * _PAD
+    x = F.pad(x, (_PAD, _PAD, _PAD, _PAD), mode="replicate")
+    x = F.conv_transpose2d(x, kernel.view(1, 1, 1, taps).expand(channels, 1, 1, taps), stride=(1, 2), groups=channels)
+    x = x[..., start : start + width]
+    x = F.conv_transpose2d(x, kernel.view(1, 1, taps, 1).expand(channels, 1, taps, 1), stride=(2, 1), groups=channels)
+    return x[..., start : start + height, :]
+
+
+def smooth(x: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
+    """(1, 1, h, w) filtered by the separable ``kernel`` along both axes, borders replicated."""
+    pad = kernel.numel() // 2
+    x = F.pad(x, (pad, pad, pad, pad), mode="replicate")
+    x = F.conv2d(x, kernel.view(1, 1, 1, -1))
+    return F.conv2d(x, kernel.view(1, 1, -1, 1))
+
+
+class Upsampling(nn.Module):
+    """One upsampling filter and one smoothing filter per step between grids."""
+
+    def __init__(self, levels: int):
+        super().__init__()
+        steps = levels - 1
+        self.upsampling = nn.Parameter(torch.tensor(BICUBIC_HALF).repeat(steps, 1))
+        self.smoothing = nn.Parameter(torch.zeros(steps, (SMOOTHING_TAPS + 1) // 2))
+
+    def weights_and_biases(self) -> tuple[list[nn.Parameter], list[nn.Parameter]]:
+        """The filters (weights; there are no biases)."""
+        return [self.upsampling, self.smoothing], []
+
+    def forward(self, grids: list[torch.Tensor]) -> torch.Tensor:
+        """Grids (full resolution first, each (h, w)) -> (1, levels, H, W) stack."""
+        stack = grids[-1][None, None]
+        for step in reversed(range(len(grids) - 1)):
+            grid = grids[step][None, None]
+            height, width = grid.shape[-2:]
+            up = upsample2x(stack, symmetric(self.upsampling[step], odd=False), height, width)
+            grid = grid + smooth(grid, symmetric(self.smoothing[step], odd=True))
+            stack = torch.cat([grid, up], 1)
+        return stack
