@@ -3,7 +3,7 @@
 Pure standard library; knows bytes only. See docs/FORMAT.md for the spec.
 """
 
-from .chunk_types import CHUNK_TYPES, DONE, FIDX, FRME, HEAD, META, MOTN, PHDR, VHDR, VQIX, YLAT, ZLAT, register_chunk_type
+from .chunk_types import CHUNK_TYPES, CONTAINER_TYPES, DONE, HEAD, META, register_chunk_type, register_chunk_types
 from .container import Container, read_container, write_container
 from .stream import StreamWriter, find_chunk, read_stream
 from .errors import FormatError
@@ -12,19 +12,12 @@ from .header import Header
 
 __all__ = [
     "CHUNK_TYPES",
+    "CONTAINER_TYPES",
     "DONE",
-    "FIDX",
     "FORMAT_VERSION",
-    "FRME",
     "HEAD",
     "META",
-    "MOTN",
-    "PHDR",
     "SIGNATURE",
-    "VHDR",
-    "VQIX",
-    "YLAT",
-    "ZLAT",
     "Chunk",
     "Container",
     "FormatError",
@@ -34,5 +27,6 @@ __all__ = [
     "read_container",
     "read_stream",
     "register_chunk_type",
+    "register_chunk_types",
     "write_container",
 ]

@@ -63,7 +63,7 @@ def _check_payload_chunk(chunk: Chunk) -> None:
     if chunk.type in _FRAMING_TYPES:
         raise ValueError(f"{chunk.name} is written by write_container itself; pass payload chunks only")
     if not is_known(chunk.type):
-        raise ValueError(f"unknown chunk type {chunk.name!r}; register it in bitstream/chunk_types.py first")
+        raise ValueError(f"unknown chunk type {chunk.name!r}; register it with bitstream.register_chunk_type first")
 
 
 def write_container(header: Header, chunks: Sequence[Chunk]) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import math
 import sys
 from pathlib import Path
 
@@ -14,10 +13,11 @@ from cli.files import UsageError, encode_image_file, image_format_for, open_imag
 from cli.video import compress_video, decompress_video, describe_video, is_video_stream_file
 from cli.video_files import is_video_path
 from nvc.errors import CodecError
+from nvc.families import family_for
 from nvc.registry import DEFAULT_MODEL, model_entries
-from nvc.vq.codec import index_statistics, is_vq
 
 EXIT_ERROR = 1
+INFO_LABEL_WIDTH = len("weights sha256: ")  # the longest label: values start after it
 
 
 def reports_errors(command):
@@ -85,7 +85,7 @@ def compress(source: str, destination: str, quality: int, model: str, frames: in
 @reports_errors
 def decompress(source: str, destination: str, conceal: bool) -> None:
     """Decompress SOURCE (.nvc) into an image; the format follows DESTINATION's extension."""
-    from nvc.image.codec import decode_stream
+    from nvc.coding import decode_stream
     from nvc.pixels import to_image
 
     if is_video_stream_file(source):
@@ -110,23 +110,29 @@ def info(source: str) -> None:
     container = read_container(data)
     header = container.header
     pixels = header.width * header.height
-    click.echo(f"format version: {container.version[0]}.{container.version[1]}")
-    click.echo(f"model:          {header.model}")
-    click.echo(f"weights sha256: {header.weights_digest.hex()}")
-    click.echo(f"size:           {header.width}x{header.height}")
-    click.echo(f"channels:       {header.channels}")
-    click.echo(f"bit depth:      {header.bit_depth}")
-    click.echo(f"quality:        {header.quality}")
-    click.echo(f"bytes:          {len(data)}")
-    click.echo(f"bpp:            {len(data) * 8 / pixels:.4f}")
+    echo_fields([
+        ("format version", f"{container.version[0]}.{container.version[1]}"),
+        ("model", header.model),
+        ("weights sha256", header.weights_digest.hex()),
+        ("size", f"{header.width}x{header.height}"),
+        ("channels", str(header.channels)),
+        ("bit depth", str(header.bit_depth)),
+        ("quality", str(header.quality)),
+        ("bytes", str(len(data))),
+        ("bpp", f"{len(data) * 8 / pixels:.4f}"),
+    ])
     click.echo("chunks:")
     for chunk_type, size in container.chunk_sizes():
         click.echo(f"  {chunk_type}  {size:>10} bytes")
     entry = {entry.name: entry for entry in model_entries()}.get(header.model)
-    if entry is not None and is_vq(entry):
-        codebook, bits = index_statistics(container, entry)
-        click.echo(f"codebook:       {codebook} entries ({math.log2(codebook):.0f} bits per index uncoded)")
-        click.echo(f"index bits:     {bits:.3f} per index")
+    if entry is not None:
+        echo_fields(family_for(entry).describe(entry, container))
+
+
+def echo_fields(fields: list[tuple[str, str]]) -> None:
+    """Print ``label: value`` lines with the values lined up, as ``nvc info`` does."""
+    for label, value in fields:
+        click.echo(f"{label + ':':<{INFO_LABEL_WIDTH}}{value}")
 
 
 @main.command()

@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from bitstream import FormatError, Header, read_container
-from nvc.image.codec import decode_stream, encode_pixels
+from nvc.coding import decode_stream, encode_pixels
 from nvc.errors import CodecError, ConcealedDamage, ModelMismatchError
 from nvc.pixels import as_rgb_pixels
 from nvc.registry import DEFAULT_MODEL, model_entries

@@ -1,15 +1,25 @@
-"""The one list of models nvc can code with: name, version, weights file and digest."""
+"""The one list of models nvc can code with: name, version, family, weights file and digest."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from nvc.errors import CodecError
+from nvc.families import FAMILIES
 from nvc.image.config import CheckerboardConfig, HyperpriorConfig
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 IMAGE, INTER = "image", "inter"
+
+
+class ModelConfig(Protocol):
+    """What the registry needs of a model's config (its family's own dataclass)."""
+
+    @property
+    def quality_levels(self) -> int:
+        """Number of quality levels."""
 
 
 @dataclass(frozen=True)
@@ -18,9 +28,10 @@ class ModelEntry:
 
     name: str
     version: str
-    weights: Path
-    sha256: str  # hex digest of the weights file; streams carry it and decoders check it
-    config: HyperpriorConfig = field(default_factory=HyperpriorConfig)
+    family: str  # the family that codes it: a key of nvc.families.FAMILIES
+    weights: Path | None  # None for a family whose streams carry their own network
+    sha256: str  # hex digest of the weights file (or of what identifies the model); streams carry it and decoders check it
+    config: ModelConfig
     description: str = ""
     role: str = IMAGE  # IMAGE: codes images and intra frames; INTER: codes P-frame residuals
 
@@ -33,6 +44,14 @@ class ModelEntry:
     def digest(self) -> bytes:
         """The weights digest as bytes, as written into stream headers."""
         return bytes.fromhex(self.sha256)
+
+    def check_quality(self, quality: int) -> None:
+        """CodecError if ``quality`` is not one of the model's levels."""
+        if quality not in self.qualities:
+            raise CodecError(
+                f"quality {quality} is out of range for model '{self.name}' "
+                f"({self.qualities.start}..{self.qualities.stop - 1})"
+            )
 
 
 _MODELS: dict[str, ModelEntry] = {}
@@ -56,7 +75,10 @@ def image_model_entry(name: str) -> ModelEntry:
 
 
 def register_model(entry: ModelEntry) -> None:
-    """Add (or replace) a model under its name."""
+    """Add (or replace) a model under its name; CodecError if nvc has no such family."""
+    if entry.family not in FAMILIES:
+        raise CodecError(f"model '{entry.name}' names family '{entry.family}', which nvc does not have "
+                         f"(families: {', '.join(FAMILIES)})")
     _MODELS[entry.name] = entry
 
 
@@ -77,6 +99,7 @@ register_model(
     ModelEntry(
         name="hyperprior",
         version="1.3",
+        family="hyperprior",
         weights=WEIGHTS_DIR / "hyperprior.safetensors",
         sha256="7a64accb538caa6e4b3000f404d8c5924907ec710a8f64ff69dc3158bccdf6e8",  # printed by training/export.py
         config=HyperpriorConfig(),
@@ -88,6 +111,7 @@ register_model(
     ModelEntry(
         name="checkerboard",
         version="1.11",
+        family="hyperprior",
         weights=WEIGHTS_DIR / "checkerboard.safetensors",
         sha256="2a9bf16ecbd3e8449401b0d55b58d0f113d5109ae30e5693ef735f8d04192400",  # printed by training/export.py
         config=CheckerboardConfig(
@@ -103,6 +127,7 @@ register_model(
     ModelEntry(
         name="inter",
         version="1.0",
+        family="hyperprior",
         weights=WEIGHTS_DIR / "inter.safetensors",
         sha256="e3e6d359b16c84ba94c027221c66f3641f2d01a032080c80e226e80906a69697",  # printed by training/export.py
         config=HyperpriorConfig(),

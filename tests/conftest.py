@@ -22,7 +22,7 @@ def tiny_model(tmp_path_factory) -> str:
     network = GainedHyperprior(config)
     path = tmp_path_factory.mktemp("weights") / "tiny.safetensors"
     digest = save_state_dict(network.state_dict(), path)
-    register_model(ModelEntry(TINY_MODEL, "0", path, digest.hex(), config, "test model"))
+    register_model(ModelEntry(TINY_MODEL, "0", "hyperprior", path, digest.hex(), config, "test model"))
     return TINY_MODEL
 
 
@@ -40,7 +40,8 @@ def register_network(tmp_path_factory):
     """A function that builds ``config``'s network from ``seed`` (leaving the global RNG as
     it was), lets ``adjust`` edit its weights, and registers it (fp32) as a test model."""
 
-    def register(name: str, config, seed: int, adjust=None, description: str = "test model", role: str = IMAGE) -> str:
+    def register(name: str, config, seed: int, adjust=None, description: str = "test model", role: str = IMAGE,
+                 family: str = "hyperprior") -> str:
         state = torch.random.get_rng_state()
         torch.manual_seed(seed)
         network = config.build()
@@ -50,7 +51,7 @@ def register_network(tmp_path_factory):
                 adjust(network)
         path = tmp_path_factory.mktemp(name) / f"{name}.safetensors"
         digest = save_state_dict(network.state_dict(), path, half=False)
-        register_model(ModelEntry(name, "0", path, digest.hex(), config, description, role))
+        register_model(ModelEntry(name, "0", family, path, digest.hex(), config, description, role))
         return name
 
     return register

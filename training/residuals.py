@@ -16,7 +16,7 @@ import av
 import numpy as np
 import torch
 
-from nvc.image.codec import decode_stream, encode_pixels
+from nvc.coding import decode_stream, encode_pixels
 from nvc.video.inter_codec import motion_prediction, offset_residual
 from nvc.pixels import pixels_to_tensor
 from training.data import list_files

@@ -6,7 +6,7 @@ import numpy as np
 
 import nvc
 from kodak_eval.codecs.base import Codec
-from nvc.image.codec import load_model
+from nvc.families import family_for
 from nvc.registry import image_model_entry
 
 
@@ -28,7 +28,7 @@ class NvcCodec(Codec):
 
     def load(self) -> None:
         """Load the weights now, so that failures come early and timings exclude loading."""
-        load_model(self.model)
+        family_for(self._entry).load(self._entry)
 
     def encode(self, rgb: np.ndarray, setting: int) -> bytes:
         """nvc.encode at quality ``setting``."""

@@ -20,12 +20,12 @@ import torch
 from kodak_eval.errors import EvalError
 from kodak_eval.video.base import INTRA, PREDICTED, FrameSizes, VideoCodec
 from kodak_eval.video.clips import Clip
-from nvc.image.codec import load_model
 from nvc.errors import CodecError
-from nvc.video.inter_codec import DEFAULT_INTER_MODEL as INTER_MODEL  # the P-frame model encode_video uses
+from nvc.families import family_for
 from nvc.registry import get_model_entry, image_model_entry
 from nvc.video.codec import INTRA as NVC_INTRA
 from nvc.video.codec import VideoParameters, decode_frames, encode_video, read_video
+from nvc.video.inter_codec import DEFAULT_INTER_MODEL as INTER_MODEL  # the P-frame model encode_video uses
 
 SOURCE_MATRIX = "bt601"
 CODING_MODULES = ("nvc.video.codec", "nvc.video.inter_codec", "nvc.video.motion", "nvc.video.motion_coding")
@@ -76,9 +76,9 @@ class NvcVideo(VideoCodec):
     def load(self) -> None:
         """Set torch's thread count and load the weights, so timings exclude loading."""
         torch.set_num_threads(self.threads)
-        load_model(self.model)
-        if not self.intra_only:
-            load_model(INTER_MODEL)
+        entries = [self.entry] if self.intra_only else [self.entry, get_model_entry(INTER_MODEL)]
+        for entry in entries:
+            family_for(entry).load(entry)
 
     def encode(self, clip: Clip, setting: int, intra_period: int) -> bytes:
         """The clip's RGB frames into one nvc video stream; its bytes."""

@@ -1,6 +1,6 @@
-"""Image coding with a registered hyperprior model: pixels <-> container bytes.
+"""Coding with a hyperprior-family model: images (and P-frame residuals) <-> latent chunks.
 
-Stream layout (see docs/FORMAT.md): a HEAD chunk, then
+Payload (see docs/FORMAT.md, section 7), between the container's HEAD and DONE:
 
 * ``ZLAT``: the hyper-latent z, shape (N, ceil(H/64), ceil(W/64)), each channel coded
   with its own categorical table (``entropy.categorical``);
@@ -10,7 +10,7 @@ Stream layout (see docs/FORMAT.md): a HEAD chunk, then
   hyperprior; channel slices, each as checkerboard anchors then non-anchors, for
   context models), each group's parameters computed from the groups before it;
 
-then DONE. All shapes follow from the width and height in HEAD.
+All shapes follow from the width and height in HEAD.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from bitstream import Chunk, Container, FormatError, Header, read_container, write_container
+from bitstream import Chunk, Container, FormatError
 from entropy import (
     EntropyDecodeError,
     GaussianStreamDecoder,
@@ -39,15 +39,11 @@ from nvc.image.entropy_parameters import (
     hyper_latent_table,
     hyper_latent_values,
 )
-from nvc.errors import CodecError, ModelMismatchError
+from nvc.image.chunks import YLAT, ZLAT
 from nvc.image.hyperprior import GainedHyperprior, LatentGroup, group_positions
-from nvc.pixels import pixels_to_tensor, tensor_to_pixels
 from nvc.loading import load_network
-from nvc.registry import ModelEntry, get_model_entry, image_model_entry, model_entries
-from nvc.vq.codec import VQ_CHUNK, decode_vq, is_vq, vq_chunks
-
-BIT_DEPTH = 8
-Z_CHUNK, Y_CHUNK = b"ZLAT", b"YLAT"
+from nvc.pixels import pixels_to_tensor
+from nvc.registry import ModelEntry, get_model_entry
 Y_PER_Z = 4  # y is 4x z's resolution in each direction
 
 
@@ -119,20 +115,11 @@ def code_latent_groups(network: GainedHyperprior, z_hat: torch.Tensor, y_shape: 
     return symbols, indices, means
 
 
-def _check_quality(entry: ModelEntry, quality: int) -> None:
-    qualities = entry.qualities
-    if quality not in qualities:
-        raise CodecError(
-            f"quality {quality} is out of range for model '{entry.name}' "
-            f"({qualities.start}..{qualities.stop - 1})"
-        )
-
-
 @torch.no_grad()
 def analyse_tensor(model: LoadedModel, x: torch.Tensor, quality: int) -> LatentSymbols:
     """The symbols the encoder codes for a (1, 3, H, W) network input (sides multiples of
     the model's stride) at a 1-based quality."""
-    _check_quality(model.entry, quality)
+    model.entry.check_quality(quality)
     y, z = model.network.analyse(x, torch.tensor([quality - 1]))
     z_symbols = hyper_latent_symbols(z, model.table)
     z_hat = hyper_latent_values(z_symbols, model.table, z.shape[1:])
@@ -157,44 +144,7 @@ def latent_chunks(model: LoadedModel, x: torch.Tensor, quality: int) -> list[Chu
     for group in model.network.coding_groups(*symbols.y.shape[2:]):  # the order the decoder reads
         where = group_positions(group, *symbols.y.shape[2:]).numpy()
         y_encoder.encode(symbols.y[0, group.start : group.stop][:, where], symbols.scale_indices[0, group.start : group.stop][:, where])
-    return [Chunk(Z_CHUNK, encode_categorical(symbols.z, model.table.pmfs)), Chunk(Y_CHUNK, y_encoder.finish())]
-
-
-def image_header(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> Header:
-    """The HEAD fields of an image (or of every frame of a video) coded with a model."""
-    entry = image_model_entry(model_name)
-    _check_quality(entry, quality)
-    height, width = pixels.shape[:2]
-    return Header(entry.name, entry.digest, width, height, channels, BIT_DEPTH, quality)
-
-
-def image_chunks(pixels: np.ndarray, quality: int, model_name: str) -> list[Chunk]:
-    """The payload chunks that code (H, W, 3) uint8 pixels at a 1-based quality level."""
-    if is_vq(get_model_entry(model_name)):
-        return vq_chunks(pixels, quality, model_name)
-    return latent_chunks(load_model(model_name), pixels_to_tensor(pixels, GainedHyperprior.downsampling), quality)
-
-
-def encode_pixels(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> bytes:
-    """Code (H, W, 3) uint8 pixels at a 1-based quality level into a container."""
-    header = image_header(pixels, quality, model_name, channels)
-    return write_container(header, image_chunks(pixels, quality, model_name))
-
-
-def entry_for_header(header: Header) -> ModelEntry:
-    """The installed model a stream was made with; ModelMismatchError if there is none."""
-    known = {entry.name: entry for entry in model_entries()}
-    entry = known.get(header.model)
-    if entry is None:
-        raise ModelMismatchError(f"stream was made with model '{header.model}', which this nvc does not have")
-    if entry.digest != header.weights_digest:
-        raise ModelMismatchError(
-            f"stream was made with other weights of model '{header.model}' "
-            f"(stream {header.weights_digest.hex()[:12]}, installed {entry.sha256[:12]})"
-        )
-    if header.quality not in entry.qualities:
-        raise FormatError(f"stream quality {header.quality} is outside model '{entry.name}' range")
-    return entry
+    return [Chunk(ZLAT, encode_categorical(symbols.z, model.table.pmfs)), Chunk(YLAT, y_encoder.finish())]
 
 
 def decode_symbols(model: LoadedModel, container: Container) -> LatentSymbols:
@@ -202,9 +152,9 @@ def decode_symbols(model: LoadedModel, container: Container) -> LatentSymbols:
     header = container.header
     z_shape, y_shape = _latent_shapes(model, header.height, header.width)
     try:
-        z_symbols = decode_categorical(container.chunk(Z_CHUNK).data, model.table.pmfs, z_shape[1] * z_shape[2])
+        z_symbols = decode_categorical(container.chunk(ZLAT).data, model.table.pmfs, z_shape[1] * z_shape[2])
         z_hat = hyper_latent_values(z_symbols, model.table, z_shape)
-        y_decoder = GaussianStreamDecoder(container.chunk(Y_CHUNK).data)
+        y_decoder = GaussianStreamDecoder(container.chunk(YLAT).data)
 
         def decode_group(group: LatentGroup, parameters: GroupParameters) -> np.ndarray:
             return y_decoder.decode(parameters.indices).reshape(parameters.indices.shape)
@@ -213,37 +163,6 @@ def decode_symbols(model: LoadedModel, container: Container) -> LatentSymbols:
     except EntropyDecodeError as error:
         raise FormatError(str(error)) from error
     return LatentSymbols(z_symbols, y_symbols, indices, means)
-
-
-@dataclass(frozen=True)
-class DecodedImage:
-    """A decoded stream: pixels, header, and notes on damage that was concealed (if any)."""
-
-    pixels: np.ndarray  # (H, W, 3) uint8
-    header: Header
-    concealed: tuple[str, ...] = ()
-
-
-@torch.no_grad()
-def decode_stream(data: bytes, conceal: bool = False) -> DecodedImage:
-    """Container bytes back to pixels. With ``conceal``, damage that the model can conceal
-    (lost VQ index bands) is filled in and noted instead of raising FormatError."""
-    container = read_container(data, salvage=frozenset({VQ_CHUNK}) if conceal else frozenset())
-    return decode_container(container, conceal)
-
-
-@torch.no_grad()
-def decode_container(container: Container, conceal: bool = False) -> DecodedImage:
-    """A parsed image container (or one video frame's chunks under its header) to pixels."""
-    header = container.header
-    entry = entry_for_header(header)
-    if is_vq(entry):
-        pixels, notes = decode_vq(container, entry.name, conceal)
-        return DecodedImage(pixels, header, tuple(notes))
-    if container.damage:
-        raise FormatError(f"damaged stream ({container.damage[0]}); only VQ streams can be concealed")
-    x_hat = synthesise_latents(load_model(entry.name), container)
-    return DecodedImage(tensor_to_pixels(x_hat, header.height, header.width), header)
 
 
 @torch.no_grad()

@@ -21,12 +21,11 @@ from typing import BinaryIO
 
 import numpy as np
 
-from bitstream import (
-    FIDX, FRME, PHDR, VHDR, Chunk, Container, FormatError, Header, StreamWriter, find_chunk, read_stream,
-)
+from bitstream import Chunk, Container, FormatError, Header, StreamWriter, find_chunk, read_stream
 from bitstream.header import pack_header, unpack_header
-from nvc.image.codec import decode_container, entry_for_header, image_chunks, image_header
+from nvc.coding import decode_container, entry_for_header, image_chunks, image_header
 from nvc.errors import CodecError
+from nvc.video.chunks import FIDX, FRME, PHDR, VHDR
 from nvc.video.inter_codec import DEFAULT_INTER_MODEL, decode_inter, encode_inter, inter_header
 
 _VIDEO_HEADER = struct.Struct(">IIiBB")  # fps numerator, denominator, intra period, matrix, full range

@@ -16,9 +16,11 @@ from dataclasses import replace
 import numpy as np
 import torch
 
-from bitstream import MOTN, Chunk, Container, Header
-from nvc.image.codec import entry_for_header, latent_chunks, load_model, synthesise_latents
+from bitstream import Chunk, Container, Header
+from nvc.coding import entry_for_header
+from nvc.image.codec import latent_chunks, load_model, synthesise_latents
 from nvc.image.hyperprior import GainedHyperprior
+from nvc.video.chunks import MOTN
 from nvc.video.motion import block_grid, compensate, estimate_motion
 from nvc.video.motion_coding import decode_motion, encode_motion
 from nvc.pixels import pad_to_stride, pixels_to_tensor, tensor_to_pixels

@@ -21,24 +21,19 @@ import struct
 import numpy as np
 import torch
 
-from bitstream import VQIX, Chunk, Container, FormatError
+from bitstream import Chunk, Container, FormatError
 from entropy import EntropyDecodeError, IndexStreamDecoder, IndexStreamEncoder
 from nvc.anchors import checkerboard
 from nvc.loading import load_network
 from nvc.pixels import pixels_to_tensor, tensor_to_pixels
 from nvc.registry import ModelEntry, get_model_entry
 from nvc.threads import single_thread
+from nvc.vq.chunks import VQIX
 from nvc.vq.config import VQConfig
 from nvc.vq.model import IndexPrior, VQAutoencoder
 
-VQ_CHUNK = VQIX
 BAND_ROWS = 4  # index rows per VQIX chunk (even: the bands keep the global checkerboard)
 _FIRST_ROW = struct.Struct(">H")
-
-
-def is_vq(entry: ModelEntry) -> bool:
-    """True for models whose streams hold vector-quantizer indices."""
-    return isinstance(entry.config, VQConfig)
 
 
 @functools.lru_cache(maxsize=4)
@@ -107,7 +102,7 @@ def vq_chunks(pixels: np.ndarray, quality: int, model_name: str) -> list[Chunk]:
     with torch.no_grad():
         indices = network.indices(pixels_to_tensor(pixels, network.downsampling), level)[0]
     return [
-        Chunk(VQ_CHUNK, _FIRST_ROW.pack(top) + encode_band(network.priors[level], indices[top : top + BAND_ROWS]))
+        Chunk(VQIX, _FIRST_ROW.pack(top) + encode_band(network.priors[level], indices[top : top + BAND_ROWS]))
         for top in range(0, indices.shape[0], BAND_ROWS)
     ]
 
@@ -123,7 +118,7 @@ def decode_indices(container: Container, model_name: str, conceal: bool = False)
     indices = torch.zeros(height, width, dtype=torch.long)
     tops = set(range(0, height, BAND_ROWS))
     notes = list(container.damage)
-    for chunk in container.chunks_of(VQ_CHUNK):
+    for chunk in container.chunks_of(VQIX):
         if len(chunk.data) < _FIRST_ROW.size or _FIRST_ROW.unpack_from(chunk.data)[0] not in tops:
             raise FormatError("VQIX chunk names no expected band of the index grid")
         top = _FIRST_ROW.unpack_from(chunk.data)[0]
@@ -160,5 +155,5 @@ def index_statistics(container: Container, entry: ModelEntry) -> tuple[int, floa
     header = container.header
     config = entry.config
     count = math.prod(grid_shape(config, header.height, header.width))
-    coded = sum(len(chunk.data) - _FIRST_ROW.size for chunk in container.chunks_of(VQ_CHUNK))
+    coded = sum(len(chunk.data) - _FIRST_ROW.size for chunk in container.chunks_of(VQIX))
     return config.codebook_sizes[header.quality - 1], 8 * coded / count

@@ -1,4 +1,4 @@
-"""Shared fixtures for the bitstream tests."""
+"""Shared fixtures for the bitstream tests, which register their own payload chunk types."""
 
 from __future__ import annotations
 
@@ -7,11 +7,21 @@ from collections.abc import Callable
 
 import pytest
 
-from bitstream import HEAD, DONE, YLAT, ZLAT, Chunk, Header, write_container
+from bitstream import CONTAINER_TYPES, HEAD, DONE, Chunk, Header, chunk_types, register_chunk_types, write_container
 from bitstream.framing import FORMAT_VERSION, encode_chunk, encode_prelude
 from bitstream.header import pack_header
+from payload_types import PAYLOAD_TYPES, YLAT, ZLAT
 
 RawBuilder = Callable[..., bytes]
+
+
+@pytest.fixture(autouse=True)
+def registry(monkeypatch) -> dict[bytes, str]:
+    """A chunk type registry of the container's types and the tests' payload types only,
+    whatever else the session imported; what a test registers does not leak."""
+    monkeypatch.setattr(chunk_types, "CHUNK_TYPES", dict(CONTAINER_TYPES))
+    register_chunk_types(PAYLOAD_TYPES)
+    return chunk_types.CHUNK_TYPES
 
 
 @pytest.fixture

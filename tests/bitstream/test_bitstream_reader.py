@@ -7,9 +7,10 @@ import io
 
 import pytest
 
-from bitstream import HEAD, META, ZLAT, Chunk, FormatError, read_container, read_stream, reader
+from bitstream import HEAD, META, Chunk, FormatError, read_container, read_stream, reader
 from bitstream.framing import PRELUDE_SIZE, SIGNATURE, encode_chunk
 from bitstream.header import pack_header
+from payload_types import ZLAT
 
 MINOR_VERSION_OFFSET = len(SIGNATURE) + 1  # not covered by any check (see test_bitstream_robustness)
 

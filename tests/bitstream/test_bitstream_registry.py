@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from bitstream import CHUNK_TYPES, DONE, FIDX, FRME, HEAD, META, MOTN, PHDR, VHDR, VQIX, YLAT, ZLAT, Chunk, read_container, register_chunk_type, write_container
-from bitstream import chunk_types, framing
+from bitstream import CONTAINER_TYPES, DONE, HEAD, META, Chunk, read_container, register_chunk_type, register_chunk_types, write_container
+from bitstream import framing
+from payload_types import PAYLOAD_TYPES, YLAT
 
 
-@pytest.fixture
-def registry(monkeypatch):
-    """Let a test register types without leaking them into other tests."""
-    monkeypatch.setattr(chunk_types, "CHUNK_TYPES", dict(CHUNK_TYPES))
-    return chunk_types.CHUNK_TYPES
+def test_the_container_owns_only_head_done_and_meta():
+    assert set(CONTAINER_TYPES) == {HEAD, DONE, META}
+    assert all(isinstance(d, str) and d and "\n" not in d for d in CONTAINER_TYPES.values())
 
 
-def test_initial_registry():
-    assert set(CHUNK_TYPES) == {HEAD, DONE, ZLAT, YLAT, VQIX, VHDR, FRME, PHDR, MOTN, FIDX, META}
-    assert all(isinstance(d, str) and d and "\n" not in d for d in CHUNK_TYPES.values())
+def test_bitstream_alone_knows_only_its_own_types():
+    """No codec's chunk types are listed in bitstream: they come from registration."""
+    code = "import bitstream; print(*sorted(t.decode() for t in bitstream.CHUNK_TYPES))"
+    listed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert listed.split() == ["DONE", "HEAD", "meta"]
+
+
+def test_registering_the_same_description_again_is_harmless(registry):
+    before = dict(registry)
+    register_chunk_types(PAYLOAD_TYPES)
+    register_chunk_type(YLAT, PAYLOAD_TYPES[YLAT])
+    assert registry == before
 
 
 def test_register_new_type_makes_it_writable(registry, header):

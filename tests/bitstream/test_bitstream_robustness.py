@@ -6,8 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bitstream import META, YLAT, ZLAT, Chunk, FormatError, Header, read_container, write_container
+from bitstream import META, Chunk, FormatError, Header, read_container, write_container
 from bitstream.framing import PRELUDE_SIZE, SIGNATURE, encode_prelude
+from payload_types import YLAT, ZLAT
 
 MINOR_VERSION_OFFSET = len(SIGNATURE) + 1
 """The only byte not protected by a signature check, a version check or a CRC."""

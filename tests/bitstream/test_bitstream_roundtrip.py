@@ -10,8 +10,6 @@ from bitstream import (
     FORMAT_VERSION,
     META,
     SIGNATURE,
-    YLAT,
-    ZLAT,
     Chunk,
     Container,
     FormatError,
@@ -19,6 +17,7 @@ from bitstream import (
     write_container,
 )
 from bitstream.framing import PRELUDE_SIZE
+from payload_types import FIDX, YLAT, ZLAT
 
 
 def test_round_trip(header, payload, stream):
@@ -77,7 +76,7 @@ def test_chunk_criticality():
 def test_find_chunk_reads_only_what_it_needs_and_leaves_the_handle(header):
     import io
 
-    from bitstream import FIDX, find_chunk
+    from bitstream import find_chunk
 
     data = write_container(header, [Chunk(ZLAT, b"z" * 40), Chunk(YLAT, b"y" * 8), Chunk(FIDX, b"i" * 12)])
     handle = io.BytesIO(data)

@@ -6,9 +6,10 @@ import struct
 
 import pytest
 
-from bitstream import DONE, HEAD, META, ZLAT, Chunk, FormatError, read_container
+from bitstream import DONE, HEAD, META, Chunk, FormatError, read_container
 from bitstream.framing import PRELUDE_SIZE, SIGNATURE, encode_chunk
 from bitstream.header import pack_header
+from payload_types import ZLAT
 
 
 def test_unknown_ancillary_chunk_is_skipped(raw):

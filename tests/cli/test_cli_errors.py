@@ -14,10 +14,11 @@ from click.testing import CliRunner
 from PIL import Image
 
 import nvc
-from bitstream import PHDR, Chunk, read_container, write_container
+from bitstream import Chunk, read_container, write_container
 from bitstream.header import pack_header, unpack_header
 from cli.main import main
 from cli.video_files import VideoInfo, write_video
+from nvc.video.chunks import PHDR
 from nvc.video.codec import VideoParameters, encode_video
 
 SIGNATURE = b"\x8bNVC\r\n\x1a\n"

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, {repo!r})
 from nvc.image.config import HyperpriorConfig
 from nvc.registry import ModelEntry, register_model
-register_model(ModelEntry({name!r}, "0", Path({weights!r}), {sha256!r}, HyperpriorConfig(**{config!r}), "test model"))
+register_model(ModelEntry({name!r}, "0", "hyperprior", Path({weights!r}), {sha256!r}, HyperpriorConfig(**{config!r}), "test model"))
 from cli.main import main
 main()
 """

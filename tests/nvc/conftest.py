@@ -35,6 +35,6 @@ def loud_model(tmp_path_factory) -> str:
         network.h_s[-1].weight.mul_(50.0)
     path = tmp_path_factory.mktemp("loud-weights") / "loud.safetensors"
     digest = save_state_dict(network.state_dict(), path)
-    register_model(ModelEntry(LOUD_MODEL, "0", path, digest.hex(), config, "test model with large latents"))
+    register_model(ModelEntry(LOUD_MODEL, "0", "hyperprior", path, digest.hex(), config, "test model with large latents"))
     yield LOUD_MODEL
     registry._MODELS.pop(LOUD_MODEL, None)

@@ -1,6 +1,11 @@
-"""Coding with a VQ model: round trips, thread determinism, damage, and `nvc info`."""
+"""Coding with a VQ model: round trips, thread determinism, damage, `nvc info`, and no
+hyperprior-family code loaded to decode."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +20,7 @@ from bitstream import read_container
 from bitstream.framing import PRELUDE_SIZE
 from nvc.pixels import pixels_to_tensor
 from nvc.vq.config import VQConfig
+from nvc.registry import get_model_entry
 from nvc.vq.codec import decode_indices, load_vq
 
 TINY = VQConfig(channels=16, code_dimension=4, codebook_size=64, stages=4, sub_codebooks=(4, 16),
@@ -32,7 +38,7 @@ def spread(network) -> None:
 
 @pytest.fixture(scope="module")
 def vq_model(register_network) -> str:
-    yield register_network("test-vq", TINY, 5, spread, "tiny VQ test model")
+    yield register_network("test-vq", TINY, 5, spread, "tiny VQ test model", family="vq")
     registry._MODELS.pop("test-vq", None)
 
 
@@ -151,3 +157,29 @@ def test_hyperprior_streams_cannot_be_concealed(tiny_model, image):
     data[-20] ^= 0x01
     with pytest.raises(FormatError):
         nvc.decode(bytes(data), conceal=True)
+
+
+DECODE_ALONE = """
+import sys
+from pathlib import Path
+from nvc.registry import ModelEntry, register_model
+from nvc.vq.config import VQConfig
+register_model(ModelEntry({name!r}, "0", "vq", Path({weights!r}), {sha256!r}, VQConfig(**{config!r})))
+import nvc
+print(nvc.decode(Path({stream!r}).read_bytes()).shape)
+print(*sorted(m for m in sys.modules if m.startswith(("nvc.image", "compressai"))))
+"""
+
+
+def test_decoding_a_vq_stream_loads_no_hyperprior_code(vq_model, image, tmp_path):
+    """The family table imports only the stream's family: no hyperprior networks, no compressai."""
+    stream = tmp_path / "vq.nvc"
+    stream.write_bytes(nvc.encode(image, quality=2, model=vq_model))
+    entry = get_model_entry(vq_model)
+    code = DECODE_ALONE.format(name=vq_model, weights=str(entry.weights), sha256=entry.sha256,
+                               config=entry.config.to_dict(), stream=str(stream))
+    run = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[3],
+                         capture_output=True, text=True, check=True)
+    shape, modules = run.stdout.splitlines()
+    assert shape == str(image.shape)
+    assert modules.split() == ["nvc.image", "nvc.image.chunks", "nvc.image.config"]

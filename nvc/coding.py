@@ -1,0 +1,83 @@
+"""Image coding with any registered model: pixels <-> container bytes.
+
+The container's frame (HEAD with the model name, weights digest, size and quality, then
+DONE) is the same for every model; the payload chunks between are the model's family's
+(``nvc.family``), found through ``nvc.families`` and never by testing which family it is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bitstream import Chunk, Container, FormatError, Header, read_container, write_container
+from nvc.errors import ModelMismatchError
+from nvc.families import concealable_chunk_types, family_for
+from nvc.family import DecodedImage, EncodeOptions
+from nvc.registry import ModelEntry, get_model_entry, image_model_entry, model_entries
+
+BIT_DEPTH = 8
+
+__all__ = [
+    "DecodedImage",
+    "decode_container",
+    "decode_stream",
+    "encode_pixels",
+    "entry_for_header",
+    "image_chunks",
+    "image_header",
+]
+
+
+def image_header(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3) -> Header:
+    """The HEAD fields of an image (or of every frame of a video) coded with a model."""
+    entry = image_model_entry(model_name)
+    entry.check_quality(quality)
+    height, width = pixels.shape[:2]
+    return Header(entry.name, entry.digest, width, height, channels, BIT_DEPTH, quality)
+
+
+def image_chunks(pixels: np.ndarray, quality: int, model_name: str, options: EncodeOptions = EncodeOptions()) -> list[Chunk]:
+    """The payload chunks that code (H, W, 3) uint8 pixels at a 1-based quality level."""
+    entry = get_model_entry(model_name)
+    family = family_for(entry)
+    family.check_options(entry, options)
+    return family.encode(entry, pixels, quality, options)
+
+
+def encode_pixels(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3,
+                  options: EncodeOptions = EncodeOptions()) -> bytes:
+    """Code (H, W, 3) uint8 pixels at a 1-based quality level into a container."""
+    header = image_header(pixels, quality, model_name, channels)
+    return write_container(header, image_chunks(pixels, quality, model_name, options))
+
+
+def entry_for_header(header: Header) -> ModelEntry:
+    """The installed model a stream was made with; ModelMismatchError if there is none."""
+    known = {entry.name: entry for entry in model_entries()}
+    entry = known.get(header.model)
+    if entry is None:
+        raise ModelMismatchError(f"stream was made with model '{header.model}', which this nvc does not have")
+    if entry.digest != header.weights_digest:
+        raise ModelMismatchError(
+            f"stream was made with other weights of model '{header.model}' "
+            f"(stream {header.weights_digest.hex()[:12]}, installed {entry.sha256[:12]})"
+        )
+    if header.quality not in entry.qualities:
+        raise FormatError(f"stream quality {header.quality} is outside model '{entry.name}' range")
+    return entry
+
+
+def decode_stream(data: bytes, conceal: bool = False) -> DecodedImage:
+    """Container bytes back to pixels. With ``conceal``, damage that the model can conceal
+    (lost VQ index bands) is filled in and noted instead of raising FormatError."""
+    container = read_container(data, salvage=concealable_chunk_types() if conceal else frozenset())
+    return decode_container(container, conceal)
+
+
+def decode_container(container: Container, conceal: bool = False) -> DecodedImage:
+    """A parsed image container (or one video frame's chunks under its header) to pixels."""
+    entry = entry_for_header(container.header)
+    family = family_for(entry)
+    if container.damage and not family.concealable:
+        raise FormatError(f"damaged stream ({container.damage[0]}); only VQ streams can be concealed")
+    return family.decode(entry, container, conceal)

@@ -1,0 +1,53 @@
+"""The dispatch table of model families: a family's name (``ModelEntry.family``) to the
+sub-package that codes it.
+
+A family's package holds two modules by convention:
+
+* ``chunks``: its chunk types (``CHUNK_TYPES``) and which of them it can conceal the loss
+  of (``CONCEALABLE``), registered with the container on import; torch-free. Every
+  family's ``chunks`` is imported with this module, so a reader knows every chunk type
+  before it parses a stream.
+* ``family``: ``FAMILY``, its ``nvc.family.ModelFamily``. It is imported only when a model
+  of the family is used, so coding one family's streams never imports another family's
+  networks (nor compressai, which only the hyperprior family needs).
+
+Adding a family is its sub-package, one line here and one ``register_model`` entry.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nvc.family import ModelFamily
+    from nvc.registry import ModelEntry
+
+FAMILIES: dict[str, str] = {
+    "hyperprior": "nvc.image",  # mean-scale hyperprior VAEs, with or without a context model
+    "vq": "nvc.vq",  # VQGAN-style autoencoder with learned index priors, for ultra-low rates
+}
+
+CHUNK_OWNERS: tuple[str, ...] = (*FAMILIES.values(), "nvc.video")
+"""Every package with a ``chunks`` module: the families, and video (frames, motion)."""
+
+
+def family_chunks(name: str) -> ModuleType:
+    """The ``chunks`` module of family ``name`` (already imported, see above)."""
+    return importlib.import_module(f"{FAMILIES[name]}.chunks")
+
+
+def family_for(entry: ModelEntry) -> ModelFamily:
+    """The family object that codes ``entry``'s streams (importing its module the first time)."""
+    return importlib.import_module(f"{FAMILIES[entry.family]}.family").FAMILY
+
+
+def concealable_chunk_types() -> frozenset[bytes]:
+    """The chunk types some family can do without (it conceals their loss): what a
+    concealing read may drop when damaged, before it knows the stream's model."""
+    return frozenset().union(*(family_chunks(name).CONCEALABLE for name in FAMILIES))
+
+
+for _owner in CHUNK_OWNERS:
+    importlib.import_module(f"{_owner}.chunks")
