@@ -1,5 +1,5 @@
-"""The dispatch table of model families: a family's name (``ModelEntry.family``) to the
-sub-package that codes it.
+"""Dispatch to the model families through their table, ``nvc.registry.FAMILIES`` (a
+family's name, as ``ModelEntry.family`` gives it, to the sub-package that codes it).
 
 A family's package holds two modules by convention:
 
@@ -11,7 +11,7 @@ A family's package holds two modules by convention:
   of the family is used, so coding one family's streams never imports another family's
   networks (nor compressai, which only the hyperprior family needs).
 
-Adding a family is its sub-package, one line here and one ``register_model`` entry.
+Adding a family is its sub-package, one ``FAMILIES`` line and one ``register_model`` entry.
 """
 
 from __future__ import annotations
@@ -20,14 +20,10 @@ import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from nvc.registry import FAMILIES, ModelEntry
+
 if TYPE_CHECKING:
     from nvc.family import ModelFamily
-    from nvc.registry import ModelEntry
-
-FAMILIES: dict[str, str] = {
-    "hyperprior": "nvc.image",  # mean-scale hyperprior VAEs, with or without a context model
-    "vq": "nvc.vq",  # VQGAN-style autoencoder with learned index priors, for ultra-low rates
-}
 
 CHUNK_OWNERS: tuple[str, ...] = (*FAMILIES.values(), "nvc.video")
 """Every package with a ``chunks`` module: the families, and video (frames, motion)."""

@@ -1,4 +1,5 @@
-"""The one list of models nvc can code with: name, version, family, weights file and digest."""
+"""The one list of models nvc can code with (name, version, family, weights file and
+digest), and of the model families that code them."""
 
 from __future__ import annotations
 
@@ -7,11 +8,16 @@ from pathlib import Path
 from typing import Protocol
 
 from nvc.errors import CodecError
-from nvc.families import FAMILIES
 from nvc.image.config import CheckerboardConfig, HyperpriorConfig
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 IMAGE, INTER = "image", "inter"
+
+FAMILIES: dict[str, str] = {
+    "hyperprior": "nvc.image",  # mean-scale hyperprior VAEs, with or without a context model
+    "vq": "nvc.vq",  # VQGAN-style autoencoder with learned index priors, for ultra-low rates
+}
+"""Model family name (``ModelEntry.family``) -> the sub-package that codes it (see ``nvc.families``)."""
 
 
 class ModelConfig(Protocol):
@@ -28,7 +34,7 @@ class ModelEntry:
 
     name: str
     version: str
-    family: str  # the family that codes it: a key of nvc.families.FAMILIES
+    family: str  # the family that codes it: a key of FAMILIES
     weights: Path | None  # None for a family whose streams carry their own network
     sha256: str  # hex digest of the weights file (or of what identifies the model); streams carry it and decoders check it
     config: ModelConfig

@@ -20,10 +20,10 @@ from cli.main import main
 from nvc import families, registry
 from nvc.coding import encode_pixels
 from nvc.errors import CodecError
-from nvc.families import CHUNK_OWNERS, FAMILIES, family_chunks, family_for
+from nvc.families import CHUNK_OWNERS, family_chunks, family_for
 from nvc.family import EncodeOptions, ModelFamily
 from nvc.image.config import HyperpriorConfig
-from nvc.registry import ModelEntry, get_model_entry, model_entries, register_model
+from nvc.registry import FAMILIES, ModelEntry, get_model_entry, model_entries, register_model
 
 REPO = Path(__file__).resolve().parents[2]
 
