@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from pathlib import Path
@@ -17,6 +18,16 @@ from nvc.families import family_for
 from nvc.registry import DEFAULT_MODEL, model_entries
 
 EXIT_ERROR = 1
+
+
+@contextlib.contextmanager
+def fraction_bar(label: str):
+    """A callback taking the fraction done, drawn as a percentage bar on a terminal's stderr."""
+    from tqdm import tqdm
+
+    with tqdm(total=100, desc=label, unit="%", leave=False, disable=None,
+              bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}") as bar:
+        yield lambda fraction: bar.update(round(100 * fraction) - bar.n)
 INFO_LABEL_WIDTH = len("weights sha256: ")  # the longest label: values start after it
 
 
@@ -57,14 +68,16 @@ def main() -> None:
 @click.argument("destination")
 @click.option("--quality", "-q", type=int, default=4, show_default=True, help="quality level (1 = smallest)")
 @click.option("--model", "-m", default=DEFAULT_MODEL, show_default=True, help="model name (see 'nvc models')")
+@click.option("--effort", type=click.Choice(["fast", "normal", "slow"]),
+              help="encoder search effort, for models that search (overfit; default: normal)")
 @click.option("--frames", type=click.IntRange(min=1), help="video: code at most this many frames")
 @click.option("--intra-period", type=int, default=32, show_default=True,
               help="video: an intra frame every N frames (1: all intra; -1: only the first), P-frames between")
 @click.option("--matrix", type=click.Choice(["bt709", "bt601", "bt2020"]),
               help="video: the source's YUV matrix, when its metadata is missing or wrong (default: metadata, else bt709)")
 @reports_errors
-def compress(source: str, destination: str, quality: int, model: str, frames: int | None, intra_period: int,
-             matrix: str | None) -> None:
+def compress(source: str, destination: str, quality: int, model: str, effort: str | None, frames: int | None,
+             intra_period: int, matrix: str | None) -> None:
     """Compress an image or video SOURCE into DESTINATION (.nvc); '-' means stdin/stdout (images)."""
     import nvc
 
@@ -74,7 +87,9 @@ def compress(source: str, destination: str, quality: int, model: str, frames: in
         compress_video(source, destination, quality, model, frames, matrix, intra_period)
         return
     image = open_image(read_input(source), source)
-    write_output(destination, nvc.encode(image, quality=quality, model=model))
+    with fraction_bar("compressing") as progress:
+        data = nvc.encode(image, quality=quality, model=model, effort=effort, progress=progress)
+    write_output(destination, data)
 
 
 @main.command()

@@ -7,12 +7,14 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 from PIL import Image
 
 from bitstream import FormatError, Header, read_container
 from nvc.coding import decode_stream, encode_pixels
+from nvc.family import EncodeOptions
 from nvc.errors import CodecError, ConcealedDamage, ModelMismatchError
 from nvc.pixels import as_rgb_pixels
 from nvc.registry import DEFAULT_MODEL, model_entries
@@ -20,10 +22,15 @@ from nvc.registry import DEFAULT_MODEL, model_entries
 DEFAULT_QUALITY = 4
 
 
-def encode(image: np.ndarray | Image.Image, quality: int = DEFAULT_QUALITY, model: str = DEFAULT_MODEL) -> bytes:
-    """Compress an image (uint8 gray, RGB or opaque RGBA) into an nvc stream."""
+def encode(image: np.ndarray | Image.Image, quality: int = DEFAULT_QUALITY, model: str = DEFAULT_MODEL,
+           effort: str | None = None, progress: Callable[[float], None] | None = None) -> bytes:
+    """Compress an image (uint8 gray, RGB or opaque RGBA) into an nvc stream.
+
+    ``effort`` ("fast", "normal", "slow") applies to models whose encoder searches (the
+    overfitted family); ``progress`` is told the fraction done while such an encoder runs.
+    """
     pixels, channels = as_rgb_pixels(image)
-    return encode_pixels(pixels, quality, model, channels)
+    return encode_pixels(pixels, quality, model, channels, EncodeOptions(effort, progress))
 
 
 def decode(data: bytes, conceal: bool = False) -> np.ndarray:

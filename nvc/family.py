@@ -11,6 +11,7 @@ Generic code (``nvc.coding``, the CLI, kodak_eval, video) finds a model's family
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ class EncodeOptions:
     """Encoder settings beyond model and quality."""
 
     effort: str | None = None  # one of the family's ``efforts`` (e.g. "fast"), or None for its default
+    progress: Callable[[float], None] | None = None  # told the fraction done, for encoders that take long
 
 
 @dataclass(frozen=True)

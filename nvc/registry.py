@@ -9,6 +9,7 @@ from typing import Protocol
 
 from nvc.errors import CodecError
 from nvc.image.config import CheckerboardConfig, HyperpriorConfig
+from nvc.overfit.config import OverfitConfig
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 IMAGE, INTER = "image", "inter"
@@ -16,6 +17,7 @@ IMAGE, INTER = "image", "inter"
 FAMILIES: dict[str, str] = {
     "hyperprior": "nvc.image",  # mean-scale hyperprior VAEs, with or without a context model
     "vq": "nvc.vq",  # VQGAN-style autoencoder with learned index priors, for ultra-low rates
+    "overfit": "nvc.overfit",  # a model fitted to each image, sent in its stream (Cool-chic style)
 }
 """Model family name (``ModelEntry.family``) -> the sub-package that codes it (see ``nvc.families``)."""
 
@@ -124,6 +126,18 @@ register_model(
             latent_channels=192, slices=(16, 16, 32, 64, 64), context_channels=128, transforms="gdn"
         ),
         description="hyperprior transforms plus a channel-slice x checkerboard context model (M=192), quality 1-8",
+    )
+)
+
+register_model(
+    ModelEntry(
+        name="overfit",
+        version="1.0",
+        family="overfit",
+        weights=None,  # each stream carries its own networks
+        sha256="5392346cd35462df0f50a00e020462666f64077b50999cdc69e71af74a1c0ba4",  # sha256(b"nvc overfit stream format 1")
+        config=OverfitConfig(),
+        description="overfitted per image (latent grids, autoregressive entropy model, synthesis); slow to encode",
     )
 )
 

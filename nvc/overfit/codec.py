@@ -28,7 +28,7 @@ from nvc.overfit.upsampling import Upsampling
 
 def to_unit_tensor(pixels: np.ndarray) -> torch.Tensor:
     """(H, W, 3) uint8 -> (1, 3, H, W) float32 in [0, 1]."""
-    return torch.from_numpy(np.ascontiguousarray(pixels)).permute(2, 0, 1)[None].float() / 255
+    return torch.from_numpy(np.array(pixels, dtype=np.float32)).permute(2, 0, 1)[None] / 255
 
 
 def to_pixels(image: torch.Tensor) -> np.ndarray:

@@ -14,6 +14,7 @@ class OverfitConfig:
     arm_hidden: int = 2  # residual hidden layers of the ARM, each `context` wide
     synthesis_width: int = 16  # hidden channels of the synthesis MLP
     latent_gain: float = 16.0  # latents are stored as round(gain * parameter)
+    quality_levels: int = 8  # qualities 1..8, each a lambda (nvc.overfit.presets)
 
     def macs_per_pixel(self) -> float:
         """Decoder multiply-accumulates per pixel (ARM on every latent, upsampling, synthesis)."""

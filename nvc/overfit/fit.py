@@ -59,7 +59,8 @@ class Progress:
     """What a fit reports at each check."""
 
     phase: str
-    iteration: int
+    iteration: int  # within the phase
+    fraction: float  # of the whole fit's iterations, done
     loss: float
     psnr: float
     bpp: float
@@ -78,9 +79,10 @@ class Fitter:
         self.model, self.image, self.lam, self.schedule = model, image, lam, schedule
         self.pixels = image.shape[-2] * image.shape[-1]
         self.best_loss, self.best_state = math.inf, None
-        self.optimizers = self._optimizers(schedule.learning_rate)
+        self.optimizers = self.make_optimizers(schedule.learning_rate)
 
-    def _optimizers(self, learning_rate: float) -> list[torch.optim.Optimizer]:
+    def make_optimizers(self, learning_rate: float) -> list[torch.optim.Optimizer]:
+        """Adam for the latents; Adam or SOAP (``schedule.optimizer``) for the networks."""
         network_parameters = [p for module in self.model.networks() for p in module.parameters()]
         latents = torch.optim.Adam(self.model.latents.parameters(), lr=learning_rate)
         if self.schedule.optimizer == "soap":
@@ -137,16 +139,28 @@ class Fitter:
 Reporter = Callable[[Progress], None]
 
 
+class Tally:
+    """Iterations done of a whole fit, its start time, and where to report progress."""
+
+    def __init__(self, total: int, report: Reporter | None):
+        self.total, self.report, self.done, self.start = total, report, 0, time.perf_counter()
+
+    def tell(self, phase: str, iteration: int, loss: float, psnr: float, bpp: float) -> None:
+        """Report a check to the reporter, if any."""
+        if self.report:
+            fraction = min(1.0, self.done / max(self.total, 1))
+            self.report(Progress(phase, iteration, fraction, loss, psnr, bpp, time.perf_counter() - self.start))
+
+
 def _run_phase(fitter: Fitter, phase: str, iterations: int, rounding_at: Callable[[float], Rounding],
-               learning_rate_at: Callable[[float], float], report: Reporter | None, start: float) -> None:
+               learning_rate_at: Callable[[float], float], tally: Tally) -> None:
     for iteration in range(iterations):
         fraction = iteration / max(iterations, 1)
         fitter.set_learning_rate(learning_rate_at(fraction))
         fitter.step(rounding_at(fraction))
+        tally.done += 1
         if (iteration + 1) % CHECK_EVERY == 0 or iteration + 1 == iterations:
-            loss, psnr, bpp = fitter.check()
-            if report:
-                report(Progress(phase, iteration + 1, loss, psnr, bpp, time.perf_counter() - start))
+            tally.tell(phase, iteration + 1, *fitter.check())
     fitter.restore_best()
 
 
@@ -154,8 +168,7 @@ def _linear(bounds: tuple[float, float], fraction: float) -> float:
     return bounds[0] + (bounds[1] - bounds[0]) * fraction
 
 
-def _warm_up(config: OverfitConfig, image: torch.Tensor, lam: float, schedule: Schedule,
-             report: Reporter | None, start: float) -> Fitter:
+def _warm_up(config: OverfitConfig, image: torch.Tensor, lam: float, schedule: Schedule, tally: Tally) -> Fitter:
     """The warm-up's tournament: returns the fitter of the best candidate."""
     height, width = image.shape[-2:]
     rounding = Rounding(schedule.temperatures[0], warmup_deviation(lam))
@@ -164,7 +177,7 @@ def _warm_up(config: OverfitConfig, image: torch.Tensor, lam: float, schedule: S
         for fitter in fitters:
             fitter.best_loss = math.inf
             _run_phase(fitter, "warm-up", schedule.warmup_iterations, lambda f: rounding,
-                       lambda f: schedule.learning_rate, report, start)
+                       lambda f: schedule.learning_rate, tally)
         fitters = sorted(fitters, key=lambda fitter: fitter.best_loss)[:survivors]
     return fitters[0]
 
@@ -172,10 +185,10 @@ def _warm_up(config: OverfitConfig, image: torch.Tensor, lam: float, schedule: S
 def fit(image: torch.Tensor, config: OverfitConfig, lam: float, schedule: Schedule,
         report: Reporter | None = None) -> OverfitModel:
     """Fit a model to a (1, 3, H, W) image in [0, 1]."""
-    start = time.perf_counter()
-    fitter = _warm_up(config, image, lam, schedule, report, start)
+    tally = Tally(schedule.iterations, report)
+    fitter = _warm_up(config, image, lam, schedule, tally)
     fitter.best_loss = math.inf
-    fitter.optimizers = fitter._optimizers(schedule.learning_rate)
+    fitter.optimizers = fitter.make_optimizers(schedule.learning_rate)
 
     def main_rounding(fraction: float) -> Rounding:
         return Rounding(_linear(schedule.temperatures, fraction), _linear(schedule.deviations, fraction))
@@ -184,11 +197,11 @@ def fit(image: torch.Tensor, config: OverfitConfig, lam: float, schedule: Schedu
         floor = schedule.final_learning_rate / 10
         return floor + 0.5 * (schedule.learning_rate - floor) * (1 + math.cos(math.pi * fraction))
 
-    _run_phase(fitter, "main", schedule.main_iterations, main_rounding, cosine, report, start)
-    fitter.optimizers = fitter._optimizers(schedule.final_learning_rate)
+    _run_phase(fitter, "main", schedule.main_iterations, main_rounding, cosine, tally)
+    fitter.optimizers = fitter.make_optimizers(schedule.final_learning_rate)
 
     def final_rate(fraction: float) -> float:
         return schedule.final_learning_rate * 0.5 * (1 + math.cos(math.pi * fraction))
 
-    _run_phase(fitter, "final", schedule.final_iterations, lambda f: HARD, final_rate, report, start)
+    _run_phase(fitter, "final", schedule.final_iterations, lambda f: HARD, final_rate, tally)
     return fitter.model

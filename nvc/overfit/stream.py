@@ -17,15 +17,16 @@ import struct
 from dataclasses import dataclass
 
 from bitstream import FormatError
+from nvc.overfit.chunks import OLAT as LATENT_CHUNK, ONET as NETWORK_CHUNK
 from nvc.overfit.config import OverfitConfig
-from nvc.overfit.nnquant import MAX_BIAS_SHIFT, QuantizedNetwork
 from nvc.overfit.fixed_point import LATENT_LIMIT, MAX_WEIGHT_SHIFT
+from nvc.overfit.nnquant import MAX_BIAS_SHIFT, QuantizedNetwork
 
-NETWORK_CHUNK, LATENT_CHUNK = b"ONET", b"OLAT"
 FORMAT_VERSION = 1
 _ARCHITECTURE = struct.Struct(">BBBBB")
 _SHIFTS = struct.Struct(">BB")
 _GRID = struct.Struct(">Bhh")
+__all__ = ["LATENT_CHUNK", "NETWORK_CHUNK", "NetworkPayload", "pack_grid", "pack_network", "unpack_grid", "unpack_network_header"]
 LIMITS = {"levels": (1, 8), "context": (1, 16), "arm_hidden": (0, 4), "synthesis_width": (1, 64)}
 NETWORKS = ("arm", "upsampling", "synthesis")
 

@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from nvc.overfit.filters import polyphase
+
 # Half of the bicubic (a = -0.75) 2x interpolation kernel, outer taps first.
 BICUBIC_HALF = (-0.0234375, -0.0703125, 0.2265625, 0.8671875)
 UPSAMPLING_TAPS, SMOOTHING_TAPS = 8, 7
@@ -25,24 +27,20 @@ def symmetric(half: torch.Tensor, odd: bool) -> torch.Tensor:
 
 
 def upsample2x(x: torch.Tensor, kernel: torch.Tensor, height: int, width: int) -> torch.Tensor:
-    """(1, C, h, w) -> (1, C, height, width), height <= 2h: the separable transposed filter
-    ``kernel`` (8 taps) along both axes, sample 2i + c of the output at input position i + (2c - 1) / 4."""
-    channels = x.shape[1]
-    taps = kernel.numel()
-    start = taps // 2 - 1 + 2 * _PAD
+    """(1, C, h, w) -> (1, C, height, width), height <= 2h: the 8-tap 2x filter ``kernel``
+    along both axes (even taps for even outputs), output 2i + c at input position i + (2c - 1) / 4."""
+    phases = torch.stack([kernel[0::2], kernel[1::2]])
     x = F.pad(x, (_PAD, _PAD, _PAD, _PAD), mode="replicate")
-    x = F.conv_transpose2d(x, kernel.view(1, 1, 1, taps).expand(channels, 1, 1, taps), stride=(1, 2), groups=channels)
-    x = x[..., start : start + width]
-    x = F.conv_transpose2d(x, kernel.view(1, 1, taps, 1).expand(channels, 1, taps, 1), stride=(2, 1), groups=channels)
-    return x[..., start : start + height, :]
+    x = polyphase(x, phases, (0, 1), -1, x.shape[-1] - 2 * _PAD)[..., :width]
+    return polyphase(x, phases, (0, 1), -2, x.shape[-2] - 2 * _PAD)[..., :height, :]
 
 
 def smooth(x: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
-    """(1, 1, h, w) filtered by the separable ``kernel`` along both axes, borders replicated."""
+    """(1, C, h, w) filtered by the separable ``kernel`` along both axes, borders replicated."""
     pad = kernel.numel() // 2
     x = F.pad(x, (pad, pad, pad, pad), mode="replicate")
-    x = F.conv2d(x, kernel.view(1, 1, 1, -1))
-    return F.conv2d(x, kernel.view(1, 1, -1, 1))
+    x = polyphase(x, kernel[None], (0,), -1, x.shape[-1] - 2 * pad)
+    return polyphase(x, kernel[None], (0,), -2, x.shape[-2] - 2 * pad)
 
 
 class Upsampling(nn.Module):

@@ -1,0 +1,45 @@
+"""The overfitted family's ``ModelFamily``: each image fitted by its own model (ONET, OLAT)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bitstream import Chunk, Container
+from nvc.family import DecodedImage, EncodeOptions, ModelFamily
+from nvc.overfit.chunks import CHUNK_TYPES, OLAT, ONET
+from nvc.overfit.codec import decode_image, encode_image, read_networks
+from nvc.overfit.presets import DEFAULT_EFFORT, EFFORTS, LAMBDAS
+from nvc.registry import ModelEntry
+
+
+class OverfitFamily(ModelFamily):
+    """Cool-chic-style overfitted codecs: the encoder fits the networks, the stream carries them."""
+
+    chunk_types = CHUNK_TYPES
+    efforts = tuple(EFFORTS)
+
+    def load(self, entry: ModelEntry) -> None:
+        """Nothing to load: the networks come with each stream."""
+
+    def encode(self, entry: ModelEntry, pixels: np.ndarray, quality: int, options: EncodeOptions) -> list[Chunk]:
+        """Fit a model at the quality's lambda for the effort's schedule, and code it."""
+        schedule = EFFORTS[options.effort or DEFAULT_EFFORT]
+        progress = options.progress
+        report = (lambda state: progress(state.fraction)) if progress else None
+        return encode_image(pixels, entry.config, LAMBDAS[quality - 1], schedule, report)
+
+    def decode(self, entry: ModelEntry, container: Container, conceal: bool) -> DecodedImage:
+        """Decode the networks and latents, and synthesise."""
+        return DecodedImage(decode_image(container), container.header)
+
+    def describe(self, entry: ModelEntry, container: Container) -> list[tuple[str, str]]:
+        """Bytes of the networks and of each latent grid, and the decoder's MAC per pixel."""
+        config = read_networks(container.chunk(ONET).data)[0]
+        lines = [("network bytes", str(len(container.chunk(ONET).data))),
+                 ("MAC per pixel", f"{config.macs_per_pixel():.0f}")]
+        for chunk in container.chunks_of(OLAT):
+            lines.append((f"grid {chunk.data[0]} bytes", str(len(chunk.data))))
+        return lines
+
+
+FAMILY = OverfitFamily()
