@@ -20,7 +20,7 @@ from torch import nn
 from nvc.overfit.context import GUTTER, TiledLayout, context_offsets
 from nvc.overfit.rate import laplace_bits, laplace_bits_and_slopes
 
-BAND_ROWS = 32  # layout rows per band: ~25k latents, whose temporaries fit in L2
+BAND_ROWS = 64  # layout rows per band: few enough ops, temporaries of a few MB
 
 
 class Arm(nn.Module):
@@ -69,23 +69,24 @@ def scatter_contexts(gradient: torch.Tensor, offsets: Sequence[tuple[int, int]],
     return band
 
 
-def _hidden_layers(weights: tuple[torch.Tensor, ...]) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    return [(weights[i], weights[i + 1]) for i in range(0, len(weights) - 2, 2)]
+def _layer_matrices(weights: tuple[torch.Tensor, ...]) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """(I + W, b) of every residual layer: relu(x + W x + b) is one product with I + W."""
+    return [(weights[i] + torch.eye(weights[i].shape[0]), weights[i + 1]) for i in range(0, len(weights) - 2, 2)]
 
 
-def _band_forward(band: torch.Tensor, width: int, offsets, weights) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor]:
+def _band_forward(band: torch.Tensor, width: int, offsets, layers, out_weight, out_bias):
     """(each layer's input, the output (n, 2), the symbols (n,)) of a tiled-layout band."""
     inputs = [gather_contexts(band, offsets)]
-    for weight, bias in _hidden_layers(weights):
-        inputs.append(torch.relu(torch.addmm(bias, inputs[-1], weight.t()) + inputs[-1]))
-    out = torch.addmm(weights[-1], inputs[-1], weights[-2].t())
+    for matrix, bias in layers:
+        inputs.append(torch.addmm(bias, inputs[-1], matrix.t()).relu_())
+    out = torch.addmm(out_bias, inputs[-1], out_weight.t())
     return inputs, out, band[GUTTER:, GUTTER : GUTTER + width].reshape(-1)
 
 
 def band_bits(band: torch.Tensor, mask: torch.Tensor, offsets: tuple[tuple[int, int], ...],
               weights: tuple[torch.Tensor, ...]) -> torch.Tensor:
     """Bits of the masked positions of a tiled-layout band (see ``band_bits_and_gradients``)."""
-    _, out, symbols = _band_forward(band, mask.shape[1], offsets, weights)
+    _, out, symbols = _band_forward(band, mask.shape[1], offsets, _layer_matrices(weights), weights[-2], weights[-1])
     return (laplace_bits(symbols - out[:, 0], out[:, 1]) * mask.reshape(-1)).sum()
 
 
@@ -95,19 +96,21 @@ def band_bits_and_gradients(band: torch.Tensor, mask: torch.Tensor, offsets: tup
     with respect to the band and to every ARM weight. ``mask`` is (rows, columns) of the inner
     positions. Returns (bits, band gradient, *weight gradients)."""
     rows, width = mask.shape
-    inputs, out, symbols = _band_forward(band, width, offsets, weights)
+    layers = _layer_matrices(weights)
+    out_weight = weights[-2]
+    inputs, out, symbols = _band_forward(band, width, offsets, layers, out_weight, weights[-1])
     weight_mask = mask.reshape(-1)
     bits, d_symbol, d_raw = laplace_bits_and_slopes(symbols - out[:, 0], out[:, 1])
-    d_symbol = d_symbol * weight_mask
-    d_out = torch.stack([-d_symbol, d_raw * weight_mask], 1)
+    d_out = torch.stack([d_symbol, d_raw], 1).mul_(weight_mask[:, None])
+    d_out[:, 0].neg_()  # the mean enters as symbol - mean
     gradients = [d_out.t() @ inputs[-1], d_out.sum(0)]
-    d_x = d_out @ weights[-2]
-    for (weight, _), x, y in zip(reversed(_hidden_layers(weights)), reversed(inputs[:-1]), reversed(inputs[1:])):
+    d_x = d_out @ out_weight
+    for (matrix, _), x, y in zip(reversed(layers), reversed(inputs[:-1]), reversed(inputs[1:])):
         d_pre = torch.ops.aten.threshold_backward(d_x, y, 0)
         gradients[:0] = [d_pre.t() @ x, d_pre.sum(0)]
-        d_x = torch.addmm(d_pre, d_pre, weight)
+        d_x = d_pre @ matrix
     band_gradient = scatter_contexts(d_x, offsets, rows, width)
-    band_gradient[GUTTER:, GUTTER : GUTTER + width] += d_symbol.reshape(rows, width)
+    band_gradient[GUTTER:, GUTTER : GUTTER + width] -= d_out[:, 0].view(rows, width)
     return ((bits * weight_mask).sum(), band_gradient, *gradients)
 
 

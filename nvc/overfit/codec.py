@@ -27,8 +27,8 @@ from nvc.overfit.upsampling import Upsampling
 
 
 def to_unit_tensor(pixels: np.ndarray) -> torch.Tensor:
-    """(H, W, 3) uint8 -> (1, 3, H, W) float32 in [0, 1]."""
-    return torch.from_numpy(np.array(pixels, dtype=np.float32)).permute(2, 0, 1)[None] / 255
+    """(H, W, 3) uint8 -> (1, 3, H, W) float32 in [0, 1], channels-last like the synthesis output."""
+    return (torch.from_numpy(np.array(pixels, dtype=np.float32)) / 255).permute(2, 0, 1)[None]
 
 
 def to_pixels(image: torch.Tensor) -> np.ndarray:

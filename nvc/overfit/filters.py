@@ -28,10 +28,17 @@ def _phase(tensor: torch.Tensor, dim: int, phase: int, phases: int) -> torch.Ten
 
 
 class Polyphase(torch.autograd.Function):
-    """The filter as an autograd function (see the module docstring)."""
+    """The filter as an autograd function (see the module docstring).
+
+    The backward pass works on flat views: with the phase's gradient zero-padded to x's
+    length along ``dim`` (``padded``), tap j's gradient is ``dot(padded, x shifted by j)``
+    and x's gradient gains ``tap * padded`` shifted by j, both contiguous 1-D operations
+    (the zero padding keeps a shift from leaking into the next row or channel).
+    """
 
     @staticmethod
     def forward(ctx, x: torch.Tensor, kernels: torch.Tensor, starts: tuple[int, ...], dim: int, length: int) -> torch.Tensor:
+        x = x.contiguous()
         taps = kernels.tolist()
         phases = []
         for row, start in zip(taps, starts):
@@ -48,13 +55,20 @@ class Polyphase(torch.autograd.Function):
         x, kernels = ctx.saved_tensors
         dim, length = ctx.dim, ctx.length
         taps = kernels.tolist()
+        step = x.stride(dim)
+        flat_x = x.view(-1)
         grad_x = torch.zeros_like(x)
+        flat_grad_x = grad_x.view(-1)
+        padded = torch.zeros_like(x)
+        flat_padded = padded.view(-1)
+        size = flat_x.numel()
         grad_kernels = torch.zeros_like(kernels)
         for p, (row, start) in enumerate(zip(taps, ctx.starts)):
-            g = (_phase(grad, dim, p, len(taps)) if len(taps) > 1 else grad).contiguous()
+            padded.narrow(dim, 0, length).copy_(_phase(grad, dim, p, len(taps)) if len(taps) > 1 else grad)
             for j, tap in enumerate(row):
-                grad_x.narrow(dim, start + j, length).add_(g, alpha=tap)
-                grad_kernels[p, j] = torch.tensordot(g, x.narrow(dim, start + j, length), dims=g.dim())
+                shift = (start + j) * step
+                flat_grad_x[shift:].add_(flat_padded[: size - shift], alpha=tap)
+                grad_kernels[p, j] = torch.dot(flat_padded[: size - shift], flat_x[shift:])
         return grad_x, grad_kernels, None, None, None
 
 

@@ -70,11 +70,12 @@ class Synthesis(nn.Module):
         return [self.w1, self.w2, self.residual[0], self.residual[1]], [self.b1, self.b2, self.residual[2], self.residual[3]]
 
     def forward(self, stack: torch.Tensor) -> torch.Tensor:
-        """(1, inputs, H, W) -> (1, 3, H, W)."""
+        """(1, inputs, H, W) -> (1, 3, H, W), in channels-last memory format."""
         _, channels, height, width = stack.shape
         rows = stack[0].permute(1, 2, 0).reshape(-1, channels)
         pixels = PixelMlp.apply(rows, self.w1, self.b1, self.w2, self.b2)
-        x = pixels.t().reshape(1, OUTPUT_CHANNELS, height, width)
+        # a channels-last view: oneDNN's 3x3 convolutions are 2-3x faster on it than on NCHW
+        x = pixels.reshape(1, height, width, OUTPUT_CHANNELS).permute(0, 3, 1, 2)
         for index in range(2):
             convolved = F.conv2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), self.residual[index], self.residual[2 + index])
             x = x + convolved

@@ -31,8 +31,8 @@ def upsample2x(x: torch.Tensor, kernel: torch.Tensor, height: int, width: int) -
     along both axes (even taps for even outputs), output 2i + c at input position i + (2c - 1) / 4."""
     phases = torch.stack([kernel[0::2], kernel[1::2]])
     x = F.pad(x, (_PAD, _PAD, _PAD, _PAD), mode="replicate")
-    x = polyphase(x, phases, (0, 1), -1, x.shape[-1] - 2 * _PAD)[..., :width]
-    return polyphase(x, phases, (0, 1), -2, x.shape[-2] - 2 * _PAD)[..., :height, :]
+    x = polyphase(x, phases, (0, 1), -1, x.shape[-1] - 2 * _PAD)
+    return polyphase(x, phases, (0, 1), -2, x.shape[-2] - 2 * _PAD)[..., :height, :width]
 
 
 def smooth(x: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
