@@ -46,6 +46,24 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def restrict_settings(codecs: list, setting_lists: tuple[str, ...]) -> None:
+    """Apply ``--settings CODEC=S1,S2`` options: each named codec keeps only those settings."""
+    by_name = {codec.name: codec for codec in codecs}
+    for option in setting_lists:
+        name, _, values = option.partition("=")
+        if name not in by_name:
+            raise EvalError(f"--settings names '{name}', which is not among the codecs run")
+        codec = by_name[name]
+        try:
+            wanted = tuple(int(value) for value in split_list(values))
+        except ValueError:
+            raise EvalError(f"--settings {name}= needs comma-separated integers, got '{values}'") from None
+        unknown = sorted(set(wanted) - set(codec.settings))
+        if not wanted or unknown:
+            raise EvalError(f"--settings {option}: {name} has settings {', '.join(map(str, codec.settings))}")
+        codec.settings = tuple(setting for setting in codec.settings if setting in wanted)
+
+
 def comparison_table(measured: list[dict], published: list[str], against: str) -> str:
     """The markdown report of measured summaries plus named published results vs ``against``."""
     from kodak_eval.published import load_results
@@ -64,7 +82,11 @@ def main() -> None:
 
 @main.command()
 @click.option("--images", type=click.Path(path_type=Path), help="image folder (default: Kodak, downloaded if absent)")
-@click.option("--codecs", default="all", show_default=True, help="comma-separated codec names, or 'all'")
+@click.option("--codecs", default="all", show_default=True,
+              help="comma-separated codec names, or 'all' (every codec but nvc models that fit each image, e.g. nvc-overfit)")
+@click.option("--limit", type=click.IntRange(min=1), help="only the first N images")
+@click.option("--settings", "setting_lists", multiple=True, metavar="CODEC=S1,S2,...",
+              help="run only these settings (qualities) of a codec; repeatable")
 @click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="worker processes (default: one per core)")
 @click.option("--against", default=DEFAULT_ANCHOR, show_default=True, help="anchor for BD-rate (published name or file)")
@@ -74,7 +96,7 @@ def main() -> None:
               help="folder with vgg16-397923af.pth and lpips' vgg.pth, to measure LPIPS (nothing is downloaded)")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @reports_errors
-def run(images, codecs, out, jobs, against, published, memory, lpips, progress) -> None:
+def run(images, codecs, limit, setting_lists, out, jobs, against, published, memory, lpips, progress) -> None:
     """Code every image with every codec setting; write results, report.md and rd.png/svg."""
     from kodak_eval.codecs import codec_names, get_codec
     from kodak_eval.images import resolve_images
@@ -84,6 +106,7 @@ def run(images, codecs, out, jobs, against, published, memory, lpips, progress) 
     from kodak_eval.runner import default_jobs, run_codecs, write_results
 
     chosen = [get_codec(name) for name in (codec_names() if codecs == "all" else split_list(codecs))]
+    restrict_settings(chosen, setting_lists)
     published_names = split_list(published)
     for name in (against, *published_names):  # fail now rather than after the long run
         load_results(name)
@@ -91,7 +114,7 @@ def run(images, codecs, out, jobs, against, published, memory, lpips, progress) 
         from kodak_eval.perceptual import Lpips
 
         Lpips(lpips)
-    paths = resolve_images(images, progress)
+    paths = resolve_images(images, progress)[:limit]
     records = run_codecs(chosen, paths, out, jobs or default_jobs(), progress, lpips)
     summaries = []
     for codec in chosen:
@@ -172,6 +195,41 @@ def speed(image, model, runs) -> None:
     model = model or DEFAULT_MODEL
     qualities = list(get_model_entry(model).qualities)
     click.echo(timing_markdown(run_timing(image, model, qualities[(len(qualities) - 1) // 2], runs), image, runs))
+
+
+@main.command()
+@click.option("--image", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="default: Kodak kodim01")
+@click.option("--quality", type=click.IntRange(1, 8), default=4, show_default=True)
+@click.option("--efforts", default="fast,normal,slow", show_default=True, help="comma-separated efforts to encode at")
+@click.option("--steps", type=click.IntRange(min=1), default=20, show_default=True, help="timed fitting steps")
+@click.option("--decodes", type=click.IntRange(min=1), default=5, show_default=True, help="timed decodes per stream")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("results/overfit"), show_default=True)
+@reports_errors
+def overfit(image, quality, efforts, steps, decodes, out) -> None:
+    """The overfitted codec on one image: iteration time, encode time per effort, decode time,
+    MAC/pixel, and PSNR against iterations (summary.md, curves.csv, curves.png)."""
+    import numpy as np
+    from PIL import Image
+
+    from kodak_eval.images import resolve_images
+    from kodak_eval.overfit import plot_curves, run_effort, step_seconds, summary_markdown, write_curves
+    from nvc.overfit.presets import EFFORTS
+
+    names = split_list(efforts)
+    unknown = [name for name in names if name not in EFFORTS]
+    if unknown:
+        raise EvalError(f"unknown effort {', '.join(unknown)} (efforts: {', '.join(EFFORTS)})")
+    image = image or resolve_images(None)[0]
+    pixels = np.asarray(Image.open(image).convert("RGB"))
+    seconds = step_seconds(pixels, quality, steps)
+    results = [run_effort(pixels, quality, name, decodes) for name in names]
+    out.mkdir(parents=True, exist_ok=True)
+    write_curves(results, out / "curves.csv")
+    plot_curves(results, f"nvc overfit on {image.name}, quality {quality}", out / "curves.png")
+    summary = summary_markdown(image, quality, seconds, results)
+    (out / "summary.md").write_text(summary)
+    click.echo(summary)
+    click.echo(f"summary.md, curves.csv and curves.png in {out}")
 
 
 @main.command()

@@ -70,6 +70,11 @@ class ModelFamily(ABC):
         """Extra (label, value) lines for ``nvc info`` about a stream of this family."""
         return []
 
+    def encoder_identity(self, entry: ModelEntry) -> str:
+        """What, besides the weights, decides the encoder's output (for result caches):
+        empty for encoders that are a function of the weights alone."""
+        return ""
+
     def check_options(self, entry: ModelEntry, options: EncodeOptions) -> None:
         """CodecError (naming the model) for options the family does not know."""
         if options.effort is not None and options.effort not in self.efforts:

@@ -18,10 +18,13 @@ NVC_PREFIX = "nvc-"
 
 
 def codec_names() -> list[str]:
-    """Names of the classic codecs plus one ``nvc-<model>`` per nvc image model (not the inter model)."""
+    """Names of the classic codecs plus one ``nvc-<model>`` per nvc image model, leaving out
+    the inter model and models whose encoder fits each image (minutes per image: name them)."""
+    from nvc.families import family_for
     from nvc.registry import IMAGE, model_entries
 
-    return [*CLASSIC_CODECS, *(NVC_PREFIX + entry.name for entry in model_entries() if entry.role == IMAGE)]
+    models = [entry for entry in model_entries() if entry.role == IMAGE and not family_for(entry).efforts]
+    return [*CLASSIC_CODECS, *(NVC_PREFIX + entry.name for entry in models)]
 
 
 def get_codec(name: str) -> Codec:

@@ -24,7 +24,8 @@ class NvcCodec(Codec):
 
     @property
     def identity(self) -> str:
-        return f"{self.name}; weights sha256 {self._entry.sha256}"
+        encoder = family_for(self._entry).encoder_identity(self._entry)
+        return f"{self.name}; weights sha256 {self._entry.sha256}" + (f"; {encoder}" if encoder else "")
 
     def load(self) -> None:
         """Load the weights now, so that failures come early and timings exclude loading."""

@@ -20,8 +20,9 @@ class OverfitConfig:
         """Decoder multiply-accumulates per pixel (ARM on every latent, upsampling, synthesis)."""
         latents_per_pixel = sum(4.0**-level for level in range(self.levels))
         arm = self.arm_hidden * self.context**2 + 2 * self.context
-        # per step: an 8-tap transposed filter (4 taps per output sample and axis) on the
-        # stack so far, and a 7-tap smoothing of the new grid along both axes
-        upsampling = sum((self.levels - 1 - step) * 8 * 4.0**-step + 14 * 4.0**-step for step in range(self.levels - 1))
-        synthesis = self.levels * self.synthesis_width + self.synthesis_width * 3 + 2 * 27
+        # per step to grid s: the 2x filter on every channel of the stack so far (4 taps per
+        # output along rows, on half the rows, then 4 along columns: 6 per output), and the
+        # 7-tap smoothing of grid s along both axes
+        upsampling = sum(((self.levels - 1 - step) * 6 + 14) * 4.0**-step for step in range(self.levels - 1))
+        synthesis = self.levels * self.synthesis_width + self.synthesis_width * 3 + 2 * 81  # two 3x3 convs, 3 -> 3
         return latents_per_pixel * arm + upsampling + synthesis

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import numpy as np
 
 from bitstream import Chunk, Container
@@ -27,6 +30,12 @@ class OverfitFamily(ModelFamily):
         progress = options.progress
         report = (lambda state: progress(state.fraction)) if progress else None
         return encode_image(pixels, entry.config, LAMBDAS[quality - 1], schedule, report)
+
+    def encoder_identity(self, entry: ModelEntry) -> str:
+        """The default effort and a digest of the family's source files: the fit is the encoder."""
+        sources = sorted(Path(__file__).parent.glob("*.py"))
+        digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
+        return f"effort {DEFAULT_EFFORT}; encoder sources sha256 {digest[:16]}"
 
     def decode(self, entry: ModelEntry, container: Container, conceal: bool) -> DecodedImage:
         """Decode the networks and latents, and synthesise."""

@@ -29,6 +29,7 @@ from nvc.overfit.config import OverfitConfig
 from nvc.overfit.model import HARD, OverfitModel, Rounding
 
 CHECK_EVERY = 100
+SEED = 0
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,17 @@ class Progress:
 
     phase: str
     iteration: int  # within the phase
-    fraction: float  # of the whole fit's iterations, done
+    done: int  # iterations of the whole fit so far
+    total: int  # iterations of the whole fit
     loss: float
-    psnr: float
-    bpp: float
+    psnr: float  # with true rounding, before the networks are quantized
+    bpp: float  # of the latents (ideal), without the networks
     seconds: float
+
+    @property
+    def fraction(self) -> float:
+        """Of the whole fit, done."""
+        return min(1.0, self.done / max(self.total, 1))
 
 
 def warmup_deviation(lam: float) -> float:
@@ -148,8 +155,7 @@ class Tally:
     def tell(self, phase: str, iteration: int, loss: float, psnr: float, bpp: float) -> None:
         """Report a check to the reporter, if any."""
         if self.report:
-            fraction = min(1.0, self.done / max(self.total, 1))
-            self.report(Progress(phase, iteration, fraction, loss, psnr, bpp, time.perf_counter() - self.start))
+            self.report(Progress(phase, iteration, self.done, self.total, loss, psnr, bpp, time.perf_counter() - self.start))
 
 
 def _run_phase(fitter: Fitter, phase: str, iterations: int, rounding_at: Callable[[float], Rounding],
@@ -184,7 +190,15 @@ def _warm_up(config: OverfitConfig, image: torch.Tensor, lam: float, schedule: S
 
 def fit(image: torch.Tensor, config: OverfitConfig, lam: float, schedule: Schedule,
         report: Reporter | None = None) -> OverfitModel:
-    """Fit a model to a (1, 3, H, W) image in [0, 1]."""
+    """Fit a model to a (1, 3, H, W) image in [0, 1]. The same image gives the same model
+    (the random initialisations and noise come from a fixed seed; the caller's random
+    state is left as it was)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(SEED)
+        return _fit(image, config, lam, schedule, report)
+
+
+def _fit(image: torch.Tensor, config: OverfitConfig, lam: float, schedule: Schedule, report: Reporter | None) -> OverfitModel:
     tally = Tally(schedule.iterations, report)
     fitter = _warm_up(config, image, lam, schedule, tally)
     fitter.best_loss = math.inf
