@@ -63,7 +63,7 @@ def gather_contexts(band: torch.Tensor, offsets: Sequence[tuple[int, int]]) -> t
 def scatter_contexts(gradient: torch.Tensor, offsets: Sequence[tuple[int, int]], rows: int, width: int) -> torch.Tensor:
     """Adjoint of ``gather_contexts``: (rows * columns, N) -> a band-shaped gradient."""
     per_offset = gradient.reshape(rows, width, len(offsets))
-    band = torch.zeros(rows + GUTTER, width + 2 * GUTTER, dtype=gradient.dtype)
+    band = gradient.new_zeros(rows + GUTTER, width + 2 * GUTTER)
     for k, (dy, dx) in enumerate(offsets):
         band[GUTTER + dy : GUTTER + dy + rows, GUTTER + dx : GUTTER + dx + width] += per_offset[..., k]
     return band
@@ -71,7 +71,8 @@ def scatter_contexts(gradient: torch.Tensor, offsets: Sequence[tuple[int, int]],
 
 def _layer_matrices(weights: tuple[torch.Tensor, ...]) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """(I + W, b) of every residual layer: relu(x + W x + b) is one product with I + W."""
-    return [(weights[i] + torch.eye(weights[i].shape[0]), weights[i + 1]) for i in range(0, len(weights) - 2, 2)]
+    identity = torch.eye(weights[0].shape[1], dtype=weights[0].dtype, device=weights[0].device)
+    return [(weights[i] + identity, weights[i + 1]) for i in range(0, len(weights) - 2, 2)]
 
 
 def _band_forward(band: torch.Tensor, width: int, offsets, layers, out_weight, out_bias):

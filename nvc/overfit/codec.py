@@ -60,16 +60,21 @@ def _quantize_networks(model: OverfitModel, image: torch.Tensor, lam: float) -> 
     return arm, upsampling, synthesis
 
 
+def fitting_device() -> torch.device:
+    """Where the fit runs: the GPU when torch has one, else the CPU (decoding is always on the CPU)."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
 def encode_image(pixels: np.ndarray, config: OverfitConfig, lam: float, schedule: Schedule,
                  report: Reporter | None = None) -> list[Chunk]:
     """ONET and OLAT chunks coding (H, W, 3) uint8 pixels."""
-    image = to_unit_tensor(pixels)
-    model = fit(image, config, lam, schedule, report)
-    networks = _quantize_networks(model, image, lam)
+    image = to_unit_tensor(pixels).to(fitting_device())
+    model = fit(image, config, lam, schedule, report).cpu()  # quantized and coded as the CPU decoder will see it
+    networks = _quantize_networks(model, image.cpu(), lam)
     arrays = [values for network in networks for values in network.integers]
     scale_indices = tuple(best_integer_scale(values)[0] for values in arrays)
     payload = NetworkPayload(config, networks, scale_indices, encode_integers(arrays, list(scale_indices)))
-    grids = [np.clip(grid.numpy().astype(np.int32), -LATENT_LIMIT, LATENT_LIMIT) for grid in model.rounded_latents(HARD)]
+    grids = [np.clip(grid.cpu().numpy().astype(np.int32), -LATENT_LIMIT, LATENT_LIMIT) for grid in model.rounded_latents(HARD)]
     order = coding_order(grid_shapes(*pixels.shape[:2], config.levels), model.arm.offsets)
     coded = encode_latents(grids, fixed_point_arm(networks[0], config.arm_hidden), order)
     return [Chunk(NETWORK_CHUNK, pack_network(payload))] + [

@@ -88,6 +88,6 @@ class TiledLayout:
         """``from_tiled`` for a numpy layout."""
         return self.from_tiled(torch.from_numpy(tiled)).numpy()
 
-    def real_mask(self) -> torch.Tensor:
+    def real_mask(self, device: torch.device | str = "cpu") -> torch.Tensor:
         """1 where the layout holds a latent of the grid, 0 in gutters and past its edges."""
-        return self.to_tiled(torch.ones(self.height, self.width))
+        return self.to_tiled(torch.ones(self.height, self.width, device=device))

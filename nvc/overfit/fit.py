@@ -178,7 +178,8 @@ def _warm_up(config: OverfitConfig, image: torch.Tensor, lam: float, schedule: S
     """The warm-up's tournament: returns the fitter of the best candidate."""
     height, width = image.shape[-2:]
     rounding = Rounding(schedule.temperatures[0], warmup_deviation(lam))
-    fitters = [Fitter(OverfitModel(config, height, width), image, lam, schedule) for _ in range(schedule.warmup_candidates)]
+    fitters = [Fitter(OverfitModel(config, height, width).to(image.device), image, lam, schedule)
+               for _ in range(schedule.warmup_candidates)]
     for survivors in (schedule.warmup_survivors, 1):
         for fitter in fitters:
             fitter.best_loss = math.inf

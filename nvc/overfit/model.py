@@ -50,8 +50,15 @@ class OverfitModel(nn.Module):
         self.upsampling = Upsampling(config.levels)
         self.synthesis = Synthesis(config.levels, config.synthesis_width)
         self.layouts = tuple(TiledLayout(*shape) for shape in shapes)
-        self.masks = tuple(layout.real_mask() for layout in self.layouts)
+        self._masks: dict[torch.device, tuple[torch.Tensor, ...]] = {}
         self.band_function: BandFunction = band_bits_and_gradients
+
+    def masks(self) -> tuple[torch.Tensor, ...]:
+        """Each grid's real-latent mask in the tiled layout, on the model's device."""
+        device = self.latents[0].device
+        if device not in self._masks:
+            self._masks[device] = tuple(layout.real_mask(device) for layout in self.layouts)
+        return self._masks[device]
 
     def networks(self) -> list[nn.Module]:
         """The modules whose parameters are sent in the stream."""
@@ -73,8 +80,8 @@ class OverfitModel(nn.Module):
         if not torch.is_grad_enabled():
             weights = self.arm.weights()
             return sum(grid_bits(layout.to_tiled(grid), mask, self.arm.offsets, weights)
-                       for layout, mask, grid in zip(self.layouts, self.masks, grids))
-        return ArmRate.apply(self.layouts, self.masks, self.arm.offsets, self.band_function, *grids, *self.arm.weights())
+                       for layout, mask, grid in zip(self.layouts, self.masks(), grids))
+        return ArmRate.apply(self.layouts, self.masks(), self.arm.offsets, self.band_function, *grids, *self.arm.weights())
 
     def forward(self, rounding: Rounding) -> tuple[torch.Tensor, torch.Tensor]:
         """(reconstruction (1, 3, H, W), bits of the latents)."""

@@ -44,7 +44,7 @@ class QuantizedNetwork:
 
 
 def _integers(parameter: torch.Tensor, shift: int) -> np.ndarray | None:
-    values = torch.round(parameter.detach().double() * 2.0**shift).numpy().astype(np.int64)
+    values = torch.round(parameter.detach().double() * 2.0**shift).cpu().numpy().astype(np.int64)
     return values if np.abs(values).max(initial=0) <= INTEGER_LIMIT else None
 
 

@@ -8,13 +8,15 @@ at the end, and always when coding, it is ``round(x)``.
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 
 def soft_round(x: torch.Tensor, temperature: float) -> torch.Tensor:
     """The soft-rounding of x at a temperature (> 0)."""
     floor = torch.floor(x)
-    scale = 0.5 / torch.tanh(torch.tensor(0.5 / temperature))
+    scale = 0.5 / math.tanh(0.5 / temperature)
     return floor + scale * torch.tanh((x - floor - 0.5) / temperature) + 0.5
 
 
