@@ -16,5 +16,5 @@ def load_network(entry: ModelEntry) -> torch.nn.Module:
     if file_digest(entry.weights) != entry.digest:
         raise CodecError(f"weights file of model '{entry.name}' does not match its registered digest")
     network = entry.config.build()
-    network.load_state_dict(load_state_dict(entry.weights))
+    network.load_state_dict(load_state_dict(entry.weights), assign=True)  # the loaded tensors, not copies
     return network.eval()

@@ -18,7 +18,7 @@ import torch
 
 from nvc.coding import decode_stream, encode_pixels
 from nvc.video.inter_codec import motion_prediction, offset_residual
-from nvc.pixels import pixels_to_tensor
+from nvc.tensors import pixels_to_tensor
 from training.data import list_files
 
 VIDEO_SUFFIXES = {".mkv", ".mp4", ".webm", ".y4m", ".mov", ".avi"}

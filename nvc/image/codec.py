@@ -42,7 +42,7 @@ from nvc.image.entropy_parameters import (
 from nvc.image.chunks import YLAT, ZLAT
 from nvc.image.hyperprior import GainedHyperprior, LatentGroup, group_positions
 from nvc.loading import load_network
-from nvc.pixels import pixels_to_tensor
+from nvc.tensors import pixels_to_tensor
 from nvc.registry import ModelEntry, get_model_entry
 Y_PER_Z = 4  # y is 4x z's resolution in each direction
 

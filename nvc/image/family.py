@@ -10,7 +10,7 @@ from nvc.family import DecodedImage, EncodeOptions, ModelFamily
 from nvc.image.chunks import CHUNK_TYPES, CONCEALABLE
 from nvc.image.codec import latent_chunks, load_model, synthesise_latents
 from nvc.image.hyperprior import GainedHyperprior
-from nvc.pixels import pixels_to_tensor, tensor_to_pixels
+from nvc.tensors import pixels_to_tensor, tensor_to_pixels
 from nvc.registry import ModelEntry
 
 

@@ -23,7 +23,7 @@ from nvc.image.hyperprior import GainedHyperprior
 from nvc.video.chunks import MOTN
 from nvc.video.motion import block_grid, compensate, estimate_motion
 from nvc.video.motion_coding import decode_motion, encode_motion
-from nvc.pixels import pad_to_stride, pixels_to_tensor, tensor_to_pixels
+from nvc.tensors import pad_to_stride, pixels_to_tensor, tensor_to_pixels
 from nvc.registry import INTER, model_entry_for
 
 RESIDUAL_OFFSET = 0.5  # residuals are centred on mid-grey, where images sit on average

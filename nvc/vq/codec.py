@@ -25,7 +25,7 @@ from bitstream import Chunk, Container, FormatError
 from entropy import EntropyDecodeError, IndexStreamDecoder, IndexStreamEncoder
 from nvc.anchors import checkerboard
 from nvc.loading import load_network
-from nvc.pixels import pixels_to_tensor, tensor_to_pixels
+from nvc.tensors import pixels_to_tensor, tensor_to_pixels
 from nvc.registry import ModelEntry, get_model_entry
 from nvc.threads import single_thread
 from nvc.vq.chunks import VQIX

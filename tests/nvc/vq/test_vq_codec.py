@@ -18,7 +18,7 @@ from cli.main import main
 from nvc import registry
 from bitstream import read_container
 from bitstream.framing import PRELUDE_SIZE
-from nvc.pixels import pixels_to_tensor
+from nvc.tensors import pixels_to_tensor
 from nvc.vq.config import VQConfig
 from nvc.registry import get_model_entry
 from nvc.vq.codec import decode_indices, load_vq
