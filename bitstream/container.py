@@ -94,3 +94,18 @@ def read_container(data: bytes, salvage: frozenset[bytes] = frozenset()) -> Cont
     reader = ChunkReader(io.BytesIO(bytes(data)), salvage, keep_layout=True)
     payload = list(reader.payload())
     return Container(reader.header, payload, reader.version, tuple(reader.layout), tuple(reader.damage))
+
+
+def read_until_damage(data: bytes) -> tuple[Container, FormatError | None]:
+    """What of a stream can be read, for describing damaged streams: the container of HEAD
+    and the chunks after it up to the first damage (its ``layout`` lists every chunk read),
+    and the FormatError that stopped the read (None for an intact stream). FormatError
+    itself when not even HEAD can be read."""
+    reader = ChunkReader(io.BytesIO(bytes(data)), keep_layout=True)
+    payload: list[Chunk] = []
+    damage = None
+    try:
+        payload.extend(reader.payload())  # keeps the chunks yielded before an error
+    except FormatError as error:
+        damage = error
+    return Container(reader.header, payload, reader.version, tuple(reader.layout)), damage

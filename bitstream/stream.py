@@ -4,6 +4,7 @@ so the rules and error messages are the same."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -48,25 +49,44 @@ class StreamWriter:
         self._write(encode_chunk(Chunk(DONE, b"")))
 
 
+def _chunk_types(handle: BinaryIO) -> Iterator[bytes]:
+    """The type of every chunk of the stream at ``handle`` (seekable, at the stream's
+    start), read from chunk headers alone; between items the handle is just after the
+    header of the chunk last given. Ends after DONE, or where the data ends."""
+    handle.seek(PRELUDE_SIZE, io.SEEK_CUR)
+    while len(first := handle.read(CHUNK_HEADER_SIZE)) == CHUNK_HEADER_SIZE:
+        length, found = unpack_chunk_header(first)
+        yield found
+        if found == DONE:
+            return
+        handle.seek(length + CRC_SIZE, io.SEEK_CUR)
+
+
 def find_chunk(handle: BinaryIO, chunk_type: bytes) -> Chunk | None:
     """The first chunk of ``chunk_type`` in the stream at ``handle`` (seekable, at the
     stream's start), found by reading only chunk headers and seeking over the data of the
     others; None if it has none (or the stream ends early). The handle is left where it was."""
     start = handle.tell()
     try:
-        handle.seek(start + PRELUDE_SIZE)
-        while len(first := handle.read(CHUNK_HEADER_SIZE)) == CHUNK_HEADER_SIZE:
-            length, found = unpack_chunk_header(first)
+        for found in _chunk_types(handle):
             if found == chunk_type:
-                handle.seek(-CHUNK_HEADER_SIZE, 1)
+                handle.seek(-CHUNK_HEADER_SIZE, io.SEEK_CUR)
                 chunk, intact = read_chunk(handle)
                 if not intact:
                     raise crc_mismatch(chunk)
                 return chunk
-            if found == DONE:
-                return None
-            handle.seek(length + CRC_SIZE, 1)
         return None
+    finally:
+        handle.seek(start)
+
+
+def count_chunks(handle: BinaryIO, chunk_type: bytes) -> int:
+    """How many chunks of ``chunk_type`` the stream at ``handle`` (seekable, at the stream's
+    start) holds, up to DONE or the end of the data, from chunk headers alone (their data
+    and CRCs are not checked). The handle is left where it was."""
+    start = handle.tell()
+    try:
+        return sum(found == chunk_type for found in _chunk_types(handle))
     finally:
         handle.seek(start)
 

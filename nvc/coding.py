@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from bitstream import Chunk, Container, FormatError, Header, read_container, write_container
-from nvc.errors import ModelMismatchError
+from nvc.errors import CodecError, ModelMismatchError
 from nvc.families import concealable_chunk_types, family_for
 from nvc.family import DecodedImage, EncodeOptions
 from nvc.registry import ModelEntry, get_model_entry, image_model_entry, model_entries
+from nvc.video.chunks import VHDR
 
 BIT_DEPTH = 8
 
@@ -69,8 +70,12 @@ def entry_for_header(header: Header) -> ModelEntry:
 
 def decode_stream(data: bytes, conceal: bool = False) -> DecodedImage:
     """Container bytes back to pixels. With ``conceal``, damage that the model can conceal
-    (lost VQ index bands) is filled in and noted instead of raising FormatError."""
+    (lost VQ index bands) is filled in and noted instead of raising FormatError.
+    CodecError for a video stream (``nvc.video.codec`` decodes those)."""
     container = read_container(data, salvage=concealable_chunk_types() if conceal else frozenset())
+    if container.chunks_of(VHDR):
+        raise CodecError("this is a video stream, not an image: decode it with nvc.video.codec.read_video "
+                         "and decode_frames, or 'nvc decompress' from a file")
     return decode_container(container, conceal)
 
 

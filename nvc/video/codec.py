@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from bitstream import Chunk, Container, FormatError, Header, StreamWriter, find_chunk, read_stream
+from bitstream import Chunk, Container, FormatError, Header, StreamWriter, count_chunks, find_chunk, read_stream
 from bitstream.header import pack_header, unpack_header
 from nvc.coding import decode_container, entry_for_header, image_chunks, image_header
 from nvc.errors import CodecError
@@ -153,12 +153,22 @@ def random_access_points(handle: BinaryIO) -> dict[int, int]:
     return dict(_INDEX_ENTRY.iter_unpack(chunk.data))
 
 
+def frame_count(handle: BinaryIO) -> int:
+    """The number of frames in the video stream at ``handle`` (seekable, at the stream's
+    start, and left there), from chunk headers alone: a truncated stream counts the
+    frames whose FRME chunk is there."""
+    return count_chunks(handle, FRME)
+
+
 def read_video(handle: BinaryIO, first_frame: int = 0) -> tuple[Header, VideoParameters, Iterator[CodedFrame]]:
     """The header and parameters of a video stream, and an iterator over its coded frames,
     read one at a time. FormatError if it is not a video stream; damage later on ends the
     iteration with a frame that carries it (see ``decode_frames``). With ``first_frame``
     (a seekable handle), the frames start at the last intra frame at or before it, found
-    through the stream's index: random access without reading what comes before."""
+    through the stream's index: random access without reading what comes before;
+    CodecError if the stream has no frame ``first_frame``."""
+    if first_frame < 0:
+        raise CodecError(f"first_frame must be 0 or more, not {first_frame}")
     start = handle.tell()
     header, chunks = read_stream(handle)
     first = next(chunks, None)
@@ -172,6 +182,9 @@ def read_video(handle: BinaryIO, first_frame: int = 0) -> tuple[Header, VideoPar
         parameters = replace(parameters, inter=unpack_header(second.data))
     if first_frame:
         handle.seek(start)
+        count = frame_count(handle)
+        if first_frame >= count:
+            raise CodecError(f"the stream has {count} frames: there is no frame {first_frame} (frames count from 0)")
         starts = [(index, offset) for index, offset in random_access_points(handle).items() if index <= first_frame]
         if not starts:
             raise FormatError(f"no intra frame at or before frame {first_frame} in the stream's index")

@@ -83,3 +83,31 @@ def test_find_chunk_reads_only_what_it_needs_and_leaves_the_handle(header):
     assert find_chunk(handle, FIDX) == Chunk(FIDX, b"i" * 12) and handle.tell() == 0
     assert find_chunk(handle, b"VHDR") is None and handle.tell() == 0
     assert find_chunk(io.BytesIO(data[:30]), FIDX) is None  # cut short: nothing to find
+
+
+def test_count_chunks_reads_headers_up_to_done_or_the_end(header):
+    import io
+
+    from bitstream import count_chunks
+
+    data = write_container(header, [Chunk(ZLAT, b"z" * 40), Chunk(YLAT, b"y"), Chunk(YLAT, b"yy"), Chunk(FIDX, b"")])
+    handle = io.BytesIO(data)
+    assert count_chunks(handle, YLAT) == 2 and count_chunks(handle, FIDX) == 1 and handle.tell() == 0
+    assert count_chunks(handle, b"VHDR") == 0
+    second = data.index(YLAT, data.index(YLAT) + 1)
+    assert count_chunks(io.BytesIO(data[:second]), YLAT) == 1  # cut inside the second one's header
+
+
+def test_read_until_damage_keeps_the_chunks_before_it(header):
+    from bitstream import read_until_damage
+
+    payload = [Chunk(ZLAT, b"z" * 40), Chunk(YLAT, b"y" * 8)]
+    data = write_container(header, payload)
+    whole, damage = read_until_damage(data)
+    assert damage is None and whole.chunks == payload and whole.chunk_sizes() == read_container(data).chunk_sizes()
+    cut, damage = read_until_damage(data[: data.index(YLAT) + 6])  # 2 of its 8 data bytes
+    assert cut.header == header and cut.chunks == payload[:1]
+    assert [name for name, _ in cut.chunk_sizes()] == ["HEAD", "ZLAT"]
+    assert "truncated inside chunk YLAT" in str(damage)
+    with pytest.raises(FormatError, match="no HEAD"):
+        read_until_damage(data[:PRELUDE_SIZE])

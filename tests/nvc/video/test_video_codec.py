@@ -12,7 +12,7 @@ from bitstream import FormatError
 from nvc.errors import CodecError, ModelMismatchError
 from nvc.image.config import HyperpriorConfig
 from nvc.registry import INTER
-from nvc.video.codec import VideoParameters, decode_frames, encode_video, is_video_stream, read_video
+from nvc.video.codec import VideoParameters, decode_frames, encode_video, frame_count, is_video_stream, read_video
 
 PARAMETERS = VideoParameters(Fraction(30000, 1001), "bt601", False, intra_period=3)
 
@@ -145,6 +145,27 @@ def test_random_access_without_an_index_is_a_clear_error(tiny_model, tiny_inter)
     cut = data.replace(b"fidx", b"fidy")  # the index chunk renamed: as if the stream had none
     with pytest.raises(FormatError, match="no index of intra frames"):
         read_video(io.BytesIO(cut), first_frame=2)
+
+
+def test_frame_count_reads_chunk_headers_of_whole_and_cut_streams(tiny_model, tiny_inter):
+    data = encoded(tiny_model, tiny_inter)
+    handle = io.BytesIO(data)
+    assert frame_count(handle) == 4 and handle.tell() == 0
+    third = data.index(b"FRME", data.index(b"FRME", data.index(b"FRME") + 1) + 1)  # the third frame's chunk
+    assert frame_count(io.BytesIO(data[:third])) == 2
+
+
+@pytest.mark.parametrize("first", [4, 99, -1])
+def test_random_access_past_the_end_or_before_the_start_is_refused(tiny_model, tiny_inter, first):
+    with pytest.raises(CodecError, match="the stream has 4 frames: there is no frame" if first > 0 else "0 or more"):
+        read_video(io.BytesIO(encoded(tiny_model, tiny_inter)), first_frame=first)
+
+
+def test_the_image_decoder_points_video_streams_to_read_video(tiny_model, tiny_inter):
+    import nvc
+
+    with pytest.raises(CodecError, match=r"this is a video stream, not an image: decode it with nvc\.video\.codec\.read_video"):
+        nvc.decode(encoded(tiny_model, tiny_inter))
 
 
 def test_models_must_fit_their_roles(tiny_model):
