@@ -64,7 +64,7 @@ def restrict_settings(codecs: list, setting_lists: tuple[str, ...]) -> None:
         codec.settings = tuple(setting for setting in codec.settings if setting in wanted)
 
 
-def comparison_table(measured: list[dict], published: list[str], against: str) -> str:
+def comparison_table(measured: list[dict], published: list[str], against: str, title: str) -> str:
     """The markdown report of measured summaries plus named published results vs ``against``."""
     from kodak_eval.published import load_results
     from kodak_eval.report import report_markdown, report_row
@@ -72,7 +72,7 @@ def comparison_table(measured: list[dict], published: list[str], against: str) -
     anchor = load_results(against)
     rows = [report_row(summary, anchor, "measured") for summary in measured]
     rows += [report_row(load_results(name), anchor, "published") for name in published]
-    return report_markdown(rows, str(anchor.get("name", against)))
+    return report_markdown(rows, str(anchor.get("name", against)), title)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,6 +103,7 @@ def run(images, codecs, limit, setting_lists, out, jobs, against, published, mem
     from kodak_eval.memory import peak_memory_mib
     from kodak_eval.plots import plot_rd
     from kodak_eval.published import load_results
+    from kodak_eval.report import dataset_title
     from kodak_eval.runner import default_jobs, run_codecs, write_results
 
     chosen = [get_codec(name) for name in (codec_names() if codecs == "all" else split_list(codecs))]
@@ -114,16 +115,18 @@ def run(images, codecs, limit, setting_lists, out, jobs, against, published, mem
         from kodak_eval.perceptual import Lpips
 
         Lpips(lpips)
-    paths = resolve_images(images, progress)[:limit]
+    found = resolve_images(images, progress)
+    paths = found[:limit]
     records = run_codecs(chosen, paths, out, jobs or default_jobs(), progress, lpips)
     summaries = []
     for codec in chosen:
         middle = codec.settings[len(codec.settings) // 2]
         memory_mib = peak_memory_mib(codec.name, paths[0], middle) if memory else None
         summaries.append(write_results(codec, records[codec.name], out, len(paths), memory_mib))
-    report = comparison_table(summaries, published_names, against)
+    title = dataset_title(summaries, len(found))
+    report = comparison_table(summaries, published_names, against, title)
     (out / REPORT_FILE).write_text(report)
-    plot_rd(summaries, [load_results(name) for name in published_names], out / PLOT_STEM)
+    plot_rd(summaries, [load_results(name) for name in published_names], out / PLOT_STEM, title)
     click.echo(report)
     click.echo(f"results, {REPORT_FILE} and {PLOT_STEM}.png/.svg in {out}")
 
@@ -136,9 +139,11 @@ def bdrate(results, against) -> None:
     """BD-rate table of RESULTS (results files, or published names such as 'webp') vs an anchor."""
     from kodak_eval.published import load_results
 
+    from kodak_eval.report import dataset_title
+
     measured = [load_results(item) for item in results if Path(item).exists()]
     published = [item for item in results if not Path(item).exists()]
-    click.echo(comparison_table(measured, published, against))
+    click.echo(comparison_table(measured, published, against, dataset_title(measured)))
 
 
 @main.command()
@@ -151,8 +156,10 @@ def plot(results, published, out) -> None:
     """Draw PSNR and MS-SSIM against bpp for RESULTS files plus published curves (PNG and SVG)."""
     from kodak_eval.plots import plot_rd
     from kodak_eval.published import load_results
+    from kodak_eval.report import dataset_title
 
-    written = plot_rd([load_results(path) for path in results], [load_results(n) for n in split_list(published)], out)
+    measured = [load_results(path) for path in results]
+    written = plot_rd(measured, [load_results(n) for n in split_list(published)], out, dataset_title(measured))
     click.echo("wrote " + ", ".join(map(str, written)))
 
 

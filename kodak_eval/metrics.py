@@ -3,7 +3,8 @@
 PSNR-RGB is the MSE over all pixels and the three channels, per image, as CompressAI
 computes it (and averages it over images). PSNR-Y and PSNR-YUV work on full-range BT.601
 YCbCr computed in float from both images (``color.rgb_to_ycbcr``); PSNR-YUV weighs the
-per-plane MSE 6:1:1, as JVET's common test conditions do.
+per-plane MSE 6:1:1, as JVET's common test conditions do. MS-SSIM is pytorch-msssim's,
+computed in NumPy (``kodak_eval.ms_ssim``).
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import torch
-from pytorch_msssim import ms_ssim as _ms_ssim
 
 from kodak_eval.color import rgb_to_ycbcr
+from kodak_eval.ms_ssim import ms_ssim
 
 PEAK_8BIT = 255.0
 YUV_WEIGHTS = (6.0, 1.0, 1.0)
-# pytorch-msssim downsamples 4 times with an 11-pixel window: smaller sides cannot be scored.
+# MS-SSIM downsamples 4 times with an 11-pixel window: smaller sides cannot be scored.
 MS_SSIM_MIN_SIDE = 161
 
 
@@ -57,29 +57,20 @@ def plane_mses(reference: np.ndarray, decoded: np.ndarray) -> tuple[float, float
     return y, cb, cr
 
 
-def psnr_y(reference: np.ndarray, decoded: np.ndarray) -> float:
-    """PSNR of the luma plane in dB."""
-    return psnr_from_mse(plane_mses(reference, decoded)[0])
-
-
-def psnr_yuv(reference: np.ndarray, decoded: np.ndarray) -> float:
-    """PSNR of the 6:1:1-weighted mean of the Y, Cb and Cr plane MSEs."""
+def psnr_y_and_yuv(reference: np.ndarray, decoded: np.ndarray) -> tuple[float, float]:
+    """PSNR of the luma plane, and of the 6:1:1-weighted mean of the Y, Cb and Cr plane
+    MSEs, in dB (both from one conversion of the images to YCbCr)."""
     mses = plane_mses(reference, decoded)
-    return psnr_from_mse(sum(w * m for w, m in zip(YUV_WEIGHTS, mses)) / sum(YUV_WEIGHTS))
+    return psnr_from_mse(mses[0]), psnr_from_mse(sum(w * m for w, m in zip(YUV_WEIGHTS, mses)) / sum(YUV_WEIGHTS))
 
 
 def ms_ssim_rgb(reference: np.ndarray, decoded: np.ndarray) -> float:
-    """MS-SSIM (pytorch-msssim, data range 255) of two uint8 RGB images; NaN when a side is
-    shorter than ``MS_SSIM_MIN_SIDE`` pixels."""
+    """MS-SSIM (as pytorch-msssim computes it, data range 255, in float64) of two uint8 RGB
+    images; NaN when a side is shorter than ``MS_SSIM_MIN_SIDE`` pixels."""
     _check_shapes(reference, decoded)
     if min(reference.shape[:2]) < MS_SSIM_MIN_SIDE:
         return math.nan
-
-    def tensor(pixels: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(np.array(pixels, dtype=np.float64)).permute(2, 0, 1)[None]
-
-    with torch.no_grad():
-        return float(_ms_ssim(tensor(reference), tensor(decoded), data_range=PEAK_8BIT))
+    return ms_ssim(reference, decoded, PEAK_8BIT)
 
 
 def ms_ssim_db(value: float) -> float:

@@ -11,6 +11,7 @@ from kodak_eval.bdrate import PRIMARY_METHOD, SECONDARY_METHOD, Curve, bd_rate
 from kodak_eval.tables import format_number, markdown_table
 
 RATES_OF_INTEREST = (0.25, 0.5, 1.0)  # bpp at which the table reads PSNR off each curve
+DATASET = "Kodak"
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,20 @@ def report_row(summary: dict[str, Any], anchor: dict[str, Any], origin: str) -> 
     )
 
 
-def report_markdown(rows: list[ReportRow], anchor_name: str) -> str:
-    """The rows as a markdown table, with a short legend above it."""
+def dataset_title(measured: list[dict[str, Any]], available: int | None = None) -> str:
+    """The image set the measured summaries cover, from their ``images`` counts: "Kodak (24
+    images)", or "Kodak (6 of 24 images)" when a run coded 6 of the ``available`` 24;
+    "Kodak" alone when no summary records a count (results files from before counts)."""
+    counts = sorted({summary["images"] for summary in measured if "images" in summary})
+    if not counts:
+        return DATASET
+    of = f" of {available}" if available is not None and counts != [available] else ""
+    noun = "image" if counts == [1] and not of else "images"
+    return f"{DATASET} ({'/'.join(map(str, counts))}{of} {noun})"
+
+
+def report_markdown(rows: list[ReportRow], anchor_name: str, title: str = DATASET) -> str:
+    """The rows as a markdown table under ``title`` (see ``dataset_title``), with a short legend."""
     headers = ["codec", "origin", "BD-rate PSNR (%)", f"({SECONDARY_METHOD})", "BD-rate MS-SSIM (%)",
                *(f"PSNR @{rate:g} bpp" for rate in RATES_OF_INTEREST),
                "encode (ms)", "decode (ms)", "peak memory (MiB)"]
@@ -61,8 +74,9 @@ def report_markdown(rows: list[ReportRow], anchor_name: str) -> str:
          format_number(row.encode_ms, 0), format_number(row.decode_ms, 0), format_number(row.memory_mib, 0)]
         for row in rows
     ]
-    legend = (f"BD-rate vs {anchor_name} (negative: fewer bits for the same quality) over the overlapping "
+    legend = (f"Measured rows: {title}; published rows: as their sources report them (all 24 Kodak images). "
+              f"BD-rate vs {anchor_name} (negative: fewer bits for the same quality) over the overlapping "
               f"quality range, {PRIMARY_METHOD} interpolation ({SECONDARY_METHOD} as a check); MS-SSIM in dB. "
               "PSNR-RGB read off each curve, linear in log-rate. Times are medians per image; "
               "n/a: not available (outside the curve, or published).\n\n")
-    return legend + markdown_table(headers, body)
+    return f"# {title}\n\n" + legend + markdown_table(headers, body)

@@ -1,8 +1,8 @@
 """Per-image results, their CompressAI-format summary, and reading and writing both.
 
 A summary is ``{"name", "description", "results": {metric: [one value per setting]}}``
-(CompressAI's format, so its plotting tool reads it) plus ``settings`` and, when measured,
-``peak_memory_mib``. Rates and quality metrics are means over images, as CompressAI
+(CompressAI's format, so its plotting tool reads it) plus ``settings``, ``images`` (how many
+were coded) and, when measured, ``peak_memory_mib``. Rates and quality metrics are means over images, as CompressAI
 averages them; times are medians over images.
 """
 
@@ -76,7 +76,8 @@ def summarise(records: list[ImageResult], name: str, description: str) -> dict[s
     for key in OPTIONAL_METRICS:
         if all(math.isnan(value) for value in results[key]):
             del results[key]
-    return {"name": name, "description": description, "results": results, "settings": settings}
+    images = len({record.image for record in records})
+    return {"name": name, "description": description, "results": results, "settings": settings, "images": images}
 
 
 def write_json(path: Path, data: Any) -> None:

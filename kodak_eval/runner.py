@@ -22,7 +22,7 @@ from kodak_eval.codecs import get_codec
 from kodak_eval.codecs.base import Codec
 from kodak_eval.errors import EvalError
 from kodak_eval.jobs import ready_codec, run_cached
-from kodak_eval.metrics import bits_per_pixel, ms_ssim_rgb, psnr_rgb, psnr_y, psnr_yuv
+from kodak_eval.metrics import bits_per_pixel, ms_ssim_rgb, psnr_rgb, psnr_y_and_yuv
 from kodak_eval.perceptual import Lpips
 from kodak_eval.results import PER_IMAGE_SUFFIX, ImageResult, summarise, write_json, write_per_image
 
@@ -77,11 +77,12 @@ def code_image(codec: Codec, setting: int, image: Path, stream: Path, lpips: Lpi
     if decoded.shape != reference.shape or decoded.dtype != np.uint8:
         raise EvalError(f"{codec.name} decoded {image.name} to {decoded.shape} {decoded.dtype}, "
                         f"expected {reference.shape} uint8")
+    psnr_y, psnr_yuv = psnr_y_and_yuv(reference, decoded)
     return ImageResult(
         codec=codec.name, image=image.stem, setting=setting, bytes=stream.stat().st_size,
         bpp=bits_per_pixel(stream.stat().st_size, width, height),
-        psnr_rgb=psnr_rgb(reference, decoded), psnr_y=psnr_y(reference, decoded),
-        psnr_yuv=psnr_yuv(reference, decoded), ms_ssim=ms_ssim_rgb(reference, decoded),
+        psnr_rgb=psnr_rgb(reference, decoded), psnr_y=psnr_y, psnr_yuv=psnr_yuv,
+        ms_ssim=ms_ssim_rgb(reference, decoded),
         encode_s=encode_s, decode_s=decode_s,
         lpips=lpips(reference, decoded) if lpips is not None else math.nan,
     )

@@ -8,7 +8,7 @@ import pytest
 
 from kodak_eval.bdrate import PRIMARY_METHOD, SECONDARY_METHOD, Curve, bd_rate, quality_overlap
 from kodak_eval.metrics import ms_ssim_db
-from kodak_eval.report import RATES_OF_INTEREST, report_markdown, report_row
+from kodak_eval.report import RATES_OF_INTEREST, dataset_title, report_markdown, report_row
 
 BPP = [0.1, 0.2, 0.4, 0.8, 1.6, 3.2]
 PSNR = [27.0, 29.5, 32.3, 35.4, 38.6, 41.9]
@@ -86,7 +86,17 @@ def test_report_row_and_table():
     assert len(row.psnr_at) == len(RATES_OF_INTEREST)
     published = report_row(results("theirs", BPP, PSNR), anchor, "published")
     assert math.isnan(published.bd_ms_ssim) and math.isnan(published.encode_ms)
-    table = report_markdown([row, published], "Anchor").strip().splitlines()
+    heading, _, *table = report_markdown([row, published], "Anchor", "Kodak (3 images)").strip().splitlines()
+    assert heading == "# Kodak (3 images)" and "Measured rows: Kodak (3 images)" in table[0]
     assert "vs Anchor" in table[0]
     assert table[4].startswith("| ours") and "-20.0" in table[4] and "| 200 " in table[4] and "| 12 " in table[4]
     assert table[5].startswith("| theirs") and "n/a" in table[5]
+
+
+def test_dataset_title_names_the_image_count():
+    assert dataset_title([{"images": 24}, {"images": 24}]) == "Kodak (24 images)"
+    assert dataset_title([{"images": 6}], available=24) == "Kodak (6 of 24 images)"
+    assert dataset_title([{"images": 24}], available=24) == "Kodak (24 images)"
+    assert dataset_title([{"images": 1}]) == "Kodak (1 image)"
+    assert dataset_title([{"images": 2}, {"images": 24}]) == "Kodak (2/24 images)"  # results of different runs
+    assert dataset_title([{"name": "published, no count"}]) == "Kodak"

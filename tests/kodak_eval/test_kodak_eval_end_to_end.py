@@ -74,6 +74,16 @@ def test_run_writes_compressai_json_per_image_report_and_plot(images, tmp_path, 
     assert (out / "rd.png").stat().st_size > 0 and (out / "rd.svg").stat().st_size > 0
 
 
+def test_a_limited_run_names_its_image_count_in_the_report_and_plot(images, tmp_path):
+    out = tmp_path / "out"
+    code, output = run("run", "--images", images, "--codecs", "webp", "--limit", 1, "--out", out, "--jobs", 1,
+                       "--no-memory", "--no-progress", "--published", "vtm")
+    assert code == 0, output
+    assert (out / "report.md").read_text().startswith("# Kodak (1 of 2 images)\n")
+    assert json.loads((out / "webp.json").read_text())["images"] == 1
+    assert "Kodak (1 of 2 images): PSNR" in (out / "rd.svg").read_text()  # the title, as an SVG comment
+
+
 def test_rerun_uses_the_cache_and_new_images_are_added(images, tmp_path):
     out = tmp_path / "out"
     args = ("run", "--images", images, "--codecs", "webp", "--out", out, "--jobs", 1, "--no-memory", "--no-progress")
