@@ -25,8 +25,8 @@ from nvc.registry import FAMILIES, ModelEntry
 if TYPE_CHECKING:
     from nvc.family import ModelFamily
 
-CHUNK_OWNERS: tuple[str, ...] = (*FAMILIES.values(), "nvc.video")
-"""Every package with a ``chunks`` module: the families, and video (frames, motion)."""
+CHUNK_OWNERS: tuple[str, ...] = (*FAMILIES.values(), "nvc.video", "nvc.tiles")
+"""Every package with a ``chunks`` module: the families, video (frames, motion) and tiles."""
 
 
 def family_chunks(name: str) -> ModuleType:
