@@ -19,8 +19,8 @@ SUPPORTED_BIT_DEPTHS = frozenset({8})
 U8_MAX = 255
 
 _NAME_LENGTH = struct.Struct(">B")
-# weights digest, width, height, channels, bit depth, quality
-_FIELDS = struct.Struct(f">{WEIGHTS_DIGEST_SIZE}sIIBBB")
+HEAD_FIELDS = struct.Struct(f">{WEIGHTS_DIGEST_SIZE}sIIBBB")
+"""HEAD after the model name: weights digest, width, height, channels, bit depth, quality."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def pack_header(header: Header) -> bytes:
     """Validate ``header`` and return the HEAD chunk data (ValueError if invalid)."""
     validate_header(header)
     name = _encode_model_name(header.model)
-    return _NAME_LENGTH.pack(len(name)) + name + _FIELDS.pack(
+    return _NAME_LENGTH.pack(len(name)) + name + HEAD_FIELDS.pack(
         header.weights_digest,
         _as_int("width", header.width),
         _as_int("height", header.height),
@@ -104,7 +104,7 @@ def unpack_header(data: bytes) -> Header:
     if len(data) < _NAME_LENGTH.size:
         raise FormatError("HEAD chunk is empty")
     (name_length,) = _NAME_LENGTH.unpack_from(data)
-    expected = _NAME_LENGTH.size + name_length + _FIELDS.size
+    expected = _NAME_LENGTH.size + name_length + HEAD_FIELDS.size
     if len(data) < expected:
         raise FormatError(f"HEAD chunk too short ({len(data)} bytes, expected {expected})")
     if len(data) > expected:
@@ -114,7 +114,7 @@ def unpack_header(data: bytes) -> Header:
         model = data[_NAME_LENGTH.size:name_end].decode("utf-8")
     except UnicodeDecodeError:
         raise FormatError("HEAD model name is not valid UTF-8") from None
-    digest, width, height, channels, bit_depth, quality = _FIELDS.unpack_from(data, name_end)
+    digest, width, height, channels, bit_depth, quality = HEAD_FIELDS.unpack_from(data, name_end)
     header = Header(model, digest, width, height, channels, bit_depth, quality)
     try:
         validate_header(header)
