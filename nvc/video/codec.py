@@ -25,6 +25,7 @@ from bitstream import Chunk, Container, FormatError, Header, StreamWriter, count
 from bitstream.header import pack_header, unpack_header
 from nvc.coding import decode_container, entry_for_header, image_chunks, image_header
 from nvc.errors import CodecError
+from nvc.tiles.grid import size_problem
 from nvc.video.chunks import FIDX, FRME, PHDR, VHDR
 from nvc.video.inter_codec import DEFAULT_INTER_MODEL, decode_inter, encode_inter, inter_header
 
@@ -96,6 +97,9 @@ def encode_video(frames: Iterable[np.ndarray], handle: BinaryIO, parameters: Vid
     if first is None:
         raise CodecError("the video has no frames")
     header = image_header(first, quality, model)
+    problem = size_problem(header.width, header.height, tiled=False)
+    if problem:
+        raise CodecError(f"video frames too large: {problem}")
     writer = StreamWriter(handle, header)
     writer.write(Chunk(VHDR, pack_parameters(parameters)))
     predicted = inter_header(header, inter_model) if parameters.intra_period != 1 else None
@@ -160,6 +164,15 @@ def frame_count(handle: BinaryIO) -> int:
     return count_chunks(handle, FRME)
 
 
+def _inter_header(header: Header, data: bytes) -> Header:
+    """The PHDR record of a stream with HEAD ``header``; FormatError if it is malformed or
+    its frame size is not HEAD's."""
+    inter = unpack_header(data)
+    if (inter.width, inter.height) != (header.width, header.height):
+        raise FormatError(f"PHDR frame size {inter.width}x{inter.height} is not HEAD's {header.width}x{header.height}")
+    return inter
+
+
 def read_video(handle: BinaryIO, first_frame: int = 0) -> tuple[Header, VideoParameters, Iterator[CodedFrame]]:
     """The header and parameters of a video stream, and an iterator over its coded frames,
     read one at a time. FormatError if it is not a video stream; damage later on ends the
@@ -179,7 +192,7 @@ def read_video(handle: BinaryIO, first_frame: int = 0) -> tuple[Header, VideoPar
         second = next(chunks, None)
         if second is None or second.type != PHDR:
             raise FormatError("video stream with P-frames has no PHDR chunk after VHDR")
-        parameters = replace(parameters, inter=unpack_header(second.data))
+        parameters = replace(parameters, inter=_inter_header(header, second.data))
     if first_frame:
         handle.seek(start)
         count = frame_count(handle)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
-from bitstream import FormatError
+from bitstream import Chunk, FormatError, read_container, write_container
+from bitstream.header import pack_header, unpack_header
 from nvc.errors import CodecError, ModelMismatchError
 from nvc.image.config import HyperpriorConfig
 from nvc.registry import INTER
+from nvc.video.chunks import PHDR
 from nvc.video.codec import VideoParameters, decode_frames, encode_video, frame_count, is_video_stream, read_video
 
 PARAMETERS = VideoParameters(Fraction(30000, 1001), "bt601", False, intra_period=3)
@@ -108,6 +111,22 @@ def test_foreign_inter_model_is_refused(tiny_model, tiny_inter, register_network
             list(decode_frames(header, frames, parameters))
     finally:
         register_network(tiny_inter, HyperpriorConfig(channels=8, latent_channels=12), seed=1, role=INTER)
+
+
+@pytest.mark.parametrize("width, height", [(41, 24), (40, 1)])
+def test_inter_header_of_another_frame_size_is_refused(tiny_model, tiny_inter, width, height):
+    """PHDR repeats HEAD's size: a P-frame of another size cannot be predicted from its reference."""
+    container = read_container(encoded(tiny_model, tiny_inter))
+    chunks = [Chunk(PHDR, pack_header(replace(unpack_header(chunk.data), width=width, height=height)))
+              if chunk.type == PHDR else chunk for chunk in container.chunks]
+    with pytest.raises(FormatError, match=f"PHDR frame size {width}x{height} is not HEAD's 40x24"):
+        read_video(io.BytesIO(write_container(container.header, chunks)))
+
+
+def test_frames_over_the_one_piece_limit_are_refused_before_coding(tiny_model, tiny_inter):
+    frame = np.broadcast_to(np.zeros((1, 1, 3), np.uint8), (2048, 2049, 3))  # no memory behind it
+    with pytest.raises(CodecError, match="video frames too large: .*MAX_TILE_PIXELS"):
+        encode_video([frame], io.BytesIO(), PARAMETERS, 3, tiny_model, inter_model=tiny_inter)
 
 
 def test_frames_must_share_a_size(tiny_model, tiny_inter):
