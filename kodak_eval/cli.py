@@ -2,8 +2,9 @@
 
 Commands: ``run`` (measure codecs, write results, the table and the RD plot), ``bdrate``
 (the table for any results files), ``plot``, ``sheet`` (visual comparison at matched
-bpp), ``speed`` (nvc against CompressAI's hyperprior), ``download`` (fetch Kodak) and
-``video`` (nvc's video codec and low-delay anchors on y4m clips).
+bpp), ``speed`` (nvc against CompressAI's hyperprior), ``download`` (fetch Kodak),
+``video`` (nvc's video codec and low-delay anchors on y4m clips) and ``fuzz``
+(structure-aware fuzzing of the decoders).
 Glue only: the work is in runner, report, plots, sheet, timing, images and video/.
 """
 
@@ -23,6 +24,7 @@ DEFAULT_PUBLISHED = ("vtm", "bpg_444_x265_ycbcr", "av1", "jpeg", "webp", "bmshj2
                      "mbt2018-mean_mse", "paper-elic2022_mse", "tcm-large", "hpcm-large")
 REPORT_FILE, PLOT_STEM = "report.md", "rd"
 DEFAULT_CLIPS, DEFAULT_VIDEO_OUT = Path("../shared/data/video"), Path("results/video")
+DEFAULT_FUZZ_OUT = Path("results/fuzz")
 
 
 def reports_errors(command):
@@ -281,3 +283,35 @@ def video(clips, out, codecs, intra_period, frames, qualities, model, jobs, prog
                                    progress))
     click.echo(report.read_text())
     click.echo(f"results, {report.name} and plots in {out}")
+
+
+@main.command()
+@click.option("--mutants", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_FUZZ_OUT, show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="decoding processes")
+@click.option("--seed", type=int, default=0, show_default=True, help="mutant n is drawn from the seed 'SEED:n'")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="seconds a mutant may take (else: a hang)")
+@click.option("--memory", type=float, default=1024.0, show_default=True,
+              help="MiB a mutant may add to a worker's peak memory (else: a failure)")
+@click.option("--shipped/--no-shipped", default=True, show_default=True,
+              help="also fuzz streams of the shipped models (slower to decode than the random-weight ones)")
+@click.option("--replay", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="decode one saved mutant (with OUT's fuzzing models) and print the outcome or traceback")
+@click.option("--mode", type=click.Choice(["image", "conceal", "video"]), default="image", show_default=True,
+              help="with --replay: how to decode it (failures.jsonl names the mode)")
+def fuzz(mutants, out, jobs, seed, timeout, memory, shipped, replay, mode) -> None:
+    """Mutate valid streams with valid CRCs; every mutant must decode or raise FormatError."""
+    if replay is not None:
+        from kodak_eval.fuzz.campaign import replay as replay_mutant
+
+        click.echo(replay_mutant(replay, mode, out / "models"))
+        return
+    from kodak_eval.fuzz.campaign import run_campaign
+
+    options = {"--mutants": mutants, "--out": out, "--jobs": jobs, "--seed": seed, "--timeout": timeout, "--memory": memory}
+    command = " ".join(["python -m kodak_eval fuzz", *(f"{name} {value}" for name, value in options.items()),
+                        "--shipped" if shipped else "--no-shipped"])
+    tally = run_campaign(out, mutants, jobs, seed, timeout, memory, shipped, command)
+    click.echo((out / "report.md").read_text())
+    if tally.failures:
+        sys.exit(1)
