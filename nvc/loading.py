@@ -6,6 +6,7 @@ import torch
 
 from nvc.errors import CodecError
 from nvc.registry import ModelEntry
+from nvc.threads import single_thread
 from nvc.weights import file_digest, load_state_dict
 
 
@@ -15,6 +16,7 @@ def load_network(entry: ModelEntry) -> torch.nn.Module:
         raise CodecError(f"weights of model '{entry.name}' are missing: {entry.weights}")
     if file_digest(entry.weights) != entry.digest:
         raise CodecError(f"weights file of model '{entry.name}' does not match its registered digest")
-    network = entry.config.build()
-    network.load_state_dict(load_state_dict(entry.weights), assign=True)  # the loaded tensors, not copies
+    with single_thread():  # small, memory-bound work: on a busy machine more threads only wait for each other
+        network = entry.config.build()
+        network.load_state_dict(load_state_dict(entry.weights), assign=True)  # the loaded tensors, not copies
     return network.eval()
