@@ -27,19 +27,21 @@ def encode(image: np.ndarray | Image.Image, quality: int = DEFAULT_QUALITY, mode
     """Compress an image (uint8 gray, RGB or opaque RGBA) into an nvc stream.
 
     ``effort`` ("fast", "normal", "slow") applies to models whose encoder searches (the
-    overfitted family); ``progress`` is told the fraction done while such an encoder runs.
+    overfitted family); ``progress`` is told the fraction done while such an encoder runs,
+    or while the tiles of a big image are coded (docs/FORMAT.md, section 7e).
     """
     pixels, channels = as_rgb_pixels(image)
     return encode_pixels(pixels, quality, model, channels, EncodeOptions(effort, progress))
 
 
-def decode(data: bytes, conceal: bool = False) -> np.ndarray:
+def decode(data: bytes, conceal: bool = False, progress: Callable[[float], None] | None = None) -> np.ndarray:
     """Decompress an nvc stream into (H, W, 3) uint8 RGB pixels; FormatError if it is bad.
 
     With ``conceal``, damage a model can conceal (lost index bands of VQ streams) is filled
     in from its prior, and a ``ConcealedDamage`` warning says what was filled in.
+    ``progress`` is told the fraction of a big image's tiles decoded.
     """
-    decoded = decode_stream(bytes(data), conceal)
+    decoded = decode_stream(bytes(data), conceal, progress)
     for note in decoded.concealed:
         warnings.warn(note, ConcealedDamage, stacklevel=2)
     return decoded.pixels

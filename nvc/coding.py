@@ -15,7 +15,7 @@ from nvc.errors import CodecError, ModelMismatchError
 from nvc.families import concealable_chunk_types, family_for
 from nvc.family import DecodedImage, EncodeOptions
 from nvc.registry import ModelEntry, get_model_entry, image_model_entry, model_entries
-from nvc.tiles.codec import Progress, decode_tiles, encode_tiles, is_tiled
+from nvc.tiles.codec import Progress, decode_tiles, describe_tiles, encode_tiles, is_tiled
 from nvc.tiles.grid import Tile, default_tiles, size_problem
 from nvc.video.chunks import VHDR
 
@@ -25,6 +25,7 @@ __all__ = [
     "DecodedImage",
     "decode_container",
     "decode_stream",
+    "describe_stream",
     "encode_pixels",
     "entry_for_header",
     "image_chunks",
@@ -107,3 +108,10 @@ def decode_container(container: Container, conceal: bool = False, progress: Prog
     if tiled:
         return decode_tiles(family, entry, container, conceal, progress)
     return family.decode(entry, container, conceal)
+
+
+def describe_stream(entry: ModelEntry, container: Container) -> list[tuple[str, str]]:
+    """Extra lines for ``nvc info``: the tiles of a tiled stream, else what the model's family says."""
+    if is_tiled(container):
+        return describe_tiles(container)
+    return family_for(entry).describe(entry, container)

@@ -60,6 +60,13 @@ def split_tiles(chunks: list[Chunk]) -> list[tuple[Tile, list[Chunk]]]:
     return tiles
 
 
+def describe_tiles(container: Container) -> list[tuple[str, str]]:
+    """``nvc info``'s line about the tiles of a tiled stream: their number and largest size."""
+    tiles = [unpack_tile(chunk.data) for chunk in container.chunks_of(TILE)]
+    largest = max(tiles, key=lambda tile: tile.width * tile.height)
+    return [("tiles", f"{len(tiles)}, the largest {largest.width}x{largest.height}")]
+
+
 def decode_tiles(family: ModelFamily, entry: ModelEntry, container: Container, conceal: bool,
                  progress: Progress | None = None) -> DecodedImage:
     """A tiled container back to pixels, one tile at a time (``progress`` is told the

@@ -7,10 +7,12 @@ import numpy as np
 import pytest
 
 from bitstream import Chunk, FormatError, Header, read_container, write_container
+import nvc
 from nvc import registry
-from nvc.coding import decode_stream, encode_pixels
+from nvc.coding import decode_stream, describe_stream, encode_pixels
 from nvc.errors import CodecError
 from nvc.family import EncodeOptions
+from nvc.registry import get_model_entry
 from nvc.tiles.chunks import TILE
 from nvc.tiles.grid import MAX_PIXELS, Tile, pack_tile, plan_tiles
 from nvc.vq.config import VQConfig
@@ -70,10 +72,16 @@ def test_progress_counts_the_tiles(loud_model, textured_image):
     encoded, decoded = [], []
     data = encode_pixels(textured_image, 5, loud_model, options=EncodeOptions(progress=encoded.append),
                          tiles=SMALL_TILES)
-    decode_stream(data, progress=decoded.append)
+    nvc.decode(data, progress=decoded.append)
     steps = [(index + 1) / len(SMALL_TILES) for index in range(len(SMALL_TILES))]
     assert encoded == steps
     assert decoded == steps
+
+
+def test_info_describes_the_tiles_instead_of_the_family(loud_model, textured_image):
+    data = encode_pixels(textured_image, 5, loud_model, tiles=SMALL_TILES)
+    container = read_container(data)
+    assert describe_stream(get_model_entry(loud_model), container) == [("tiles", "6, the largest 80x80")]
 
 
 @pytest.fixture(scope="module")
