@@ -26,7 +26,7 @@ class Seed:
 
     name: str
     data: bytes
-    mode: str
+    mode: str  # IMAGE, CONCEAL or VIDEO: how ``oracle`` decodes it and its mutants
 
 
 @dataclass(frozen=True)
