@@ -42,7 +42,9 @@ def open_image(data: bytes, name: str) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    except UnidentifiedImageError:  # Pillow's message names the in-memory buffer, not the file
+        raise UsageError(f"cannot read {name}: not a supported image file") from None
+    except (OSError, SyntaxError, ValueError) as error:
         raise UsageError(f"cannot read {name}: not a supported image file ({error})") from None
     except Image.DecompressionBombError as error:
         raise CodecError(f"{name}: {error}") from None

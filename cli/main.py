@@ -1,34 +1,24 @@
-"""The ``nvc`` command line: a thin layer over the library; errors become one line."""
+"""The ``nvc`` command line: a thin layer over the library; errors become one line.
+
+Start-up is torch-free: ``--help``, ``--version`` and argument errors need only click and
+the registry, and each command imports what it codes with when it runs.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import sys
-from pathlib import Path
 
 import click
 
-from bitstream import FormatError, read_container
-from cli.files import UsageError, encode_image_file, image_format_for, open_image, read_input, write_output
-from cli.video import compress_video, decompress_video, describe_video, is_video_stream_file
-from cli.video_files import is_video_path
+from bitstream import FormatError
+from cli.console import Console, refuse_terminal_output, size_summary
+from cli.files import UsageError, read_input
+from cli.info import echo_models, echo_version
 from nvc.errors import CodecError
-from nvc.families import family_for
-from nvc.registry import DEFAULT_MODEL, model_entries
+from nvc.registry import DEFAULT_MODEL
 
 EXIT_ERROR = 1
-
-
-@contextlib.contextmanager
-def fraction_bar(label: str):
-    """A callback taking the fraction done, drawn as a percentage bar on a terminal's stderr."""
-    from tqdm import tqdm
-
-    with tqdm(total=100, desc=label, unit="%", leave=False, disable=None,
-              bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}") as bar:
-        yield lambda fraction: bar.update(round(100 * fraction) - bar.n)
-INFO_LABEL_WIDTH = len("weights sha256: ")  # the longest label: values start after it
 
 
 def reports_errors(command):
@@ -52,6 +42,19 @@ def reports_errors(command):
     return wrapper
 
 
+def with_console(command):
+    """Add ``--quiet`` and ``--verbose``; the command runs inside their ``Console``, passed as ``console``."""
+
+    @click.option("--quiet", is_flag=True, help="no warnings, progress bars or summary line: errors only")
+    @click.option("--verbose", "-v", is_flag=True, help="print the summary line even when stderr is not a terminal")
+    @functools.wraps(command)
+    def wrapper(*args, quiet: bool, verbose: bool, **kwargs):
+        with Console(quiet, verbose) as console:
+            return command(*args, console=console, **kwargs)
+
+    return wrapper
+
+
 def fail(message: str) -> None:
     """Print a one-line error and exit."""
     click.echo(f"nvc: error: {message}", err=True)
@@ -59,6 +62,8 @@ def fail(message: str) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=echo_version,
+              help="Show the versions of nvc, its container format and its models, and exit.")
 def main() -> None:
     """nvc: learned image compression."""
 
@@ -75,21 +80,30 @@ def main() -> None:
               help="video: an intra frame every N frames (1: all intra; -1: only the first), P-frames between")
 @click.option("--matrix", type=click.Choice(["bt709", "bt601", "bt2020"]),
               help="video: the source's YUV matrix, when its metadata is missing or wrong (default: metadata, else bt709)")
+@with_console
 @reports_errors
 def compress(source: str, destination: str, quality: int, model: str, effort: str | None, frames: int | None,
-             intra_period: int, matrix: str | None) -> None:
-    """Compress an image or video SOURCE into DESTINATION (.nvc); '-' means stdin/stdout (images)."""
-    import nvc
+             intra_period: int, matrix: str | None, console: Console) -> None:
+    """Compress an image or video SOURCE into DESTINATION (.nvc); '-' means stdin/stdout (images).
 
+    Prints nothing on success, except one summary line (bytes, bits per pixel, seconds)
+    when stderr is a terminal or with --verbose."""
+    from cli.video_files import is_video_path
+
+    refuse_terminal_output(destination, "compressed data")
     if is_video_path(source):
-        if not Path(source).is_file():
-            raise UsageError(f"no such file: {source}")
-        compress_video(source, destination, quality, model, frames, matrix, intra_period)
+        from cli.video import compress_video
+
+        compress_video(source, destination, quality, model, frames, matrix, intra_period, console)
         return
+    import nvc
+    from cli.files import open_image, write_output
+
     image = open_image(read_input(source), source)
-    with fraction_bar("compressing") as progress:
+    with console.fraction_bar("compressing") as progress:
         data = nvc.encode(image, quality=quality, model=model, effort=effort, progress=progress)
     write_output(destination, data)
+    console.summary(size_summary(source, destination, len(data), image.width * image.height))
 
 
 @main.command()
@@ -97,65 +111,45 @@ def compress(source: str, destination: str, quality: int, model: str, effort: st
 @click.argument("destination")
 @click.option("--conceal", is_flag=True,
               help="damaged stream: fill in what the model can conceal (VQ images), or keep a video's complete frames; warns")
+@with_console
 @reports_errors
-def decompress(source: str, destination: str, conceal: bool) -> None:
+def decompress(source: str, destination: str, conceal: bool, console: Console) -> None:
     """Decompress SOURCE (.nvc) into an image; the format follows DESTINATION's extension."""
+    from cli.video import decompress_video, is_video_stream_file
+
+    refuse_terminal_output(destination, "image data")
+    if is_video_stream_file(source):
+        decompress_video(source, destination, console, keep_complete=conceal)
+        return
+    from cli.files import encode_image_file, image_format_for, write_output
     from nvc.coding import decode_stream
     from nvc.pixels import to_image
 
-    if is_video_stream_file(source):
-        decompress_video(source, destination, keep_complete=conceal)
-        return
     image_format = image_format_for(destination)
-    decoded = decode_stream(read_input(source), conceal)
+    with console.fraction_bar("decompressing") as progress:
+        decoded = decode_stream(read_input(source), conceal, progress)
     write_output(destination, encode_image_file(to_image(decoded.pixels, decoded.header.channels), image_format))
     for note in decoded.concealed:
-        click.echo(f"nvc: warning: damaged stream, concealed: {note}", err=True)
+        console.warn(f"damaged stream, concealed: {note}")
+    console.summary(f"{source} -> {destination}: {decoded.header.width}x{decoded.header.height}")
 
 
 @main.command()
 @click.argument("source")
 @reports_errors
 def info(source: str) -> None:
-    """Show the header fields, chunk sizes and bits per pixel of an nvc stream."""
+    """Show the header fields, chunk sizes and bits per pixel of an nvc stream (of a damaged
+    one: what can be read, then the error)."""
+    from cli.info import describe_image
+    from cli.video import describe_video, is_video_stream_file
+
     if is_video_stream_file(source):
         describe_video(source)
         return
-    data = read_input(source)
-    container = read_container(data)
-    header = container.header
-    pixels = header.width * header.height
-    echo_fields([
-        ("format version", f"{container.version[0]}.{container.version[1]}"),
-        ("model", header.model),
-        ("weights sha256", header.weights_digest.hex()),
-        ("size", f"{header.width}x{header.height}"),
-        ("channels", str(header.channels)),
-        ("bit depth", str(header.bit_depth)),
-        ("quality", str(header.quality)),
-        ("bytes", str(len(data))),
-        ("bpp", f"{len(data) * 8 / pixels:.4f}"),
-    ])
-    click.echo("chunks:")
-    for chunk_type, size in container.chunk_sizes():
-        click.echo(f"  {chunk_type}  {size:>10} bytes")
-    entry = {entry.name: entry for entry in model_entries()}.get(header.model)
-    if entry is not None:
-        echo_fields(family_for(entry).describe(entry, container))
-
-
-def echo_fields(fields: list[tuple[str, str]]) -> None:
-    """Print ``label: value`` lines with the values lined up, as ``nvc info`` does."""
-    for label, value in fields:
-        click.echo(f"{label + ':':<{INFO_LABEL_WIDTH}}{value}")
+    describe_image(read_input(source))
 
 
 @main.command()
 def models() -> None:
-    """List the models this installation can code with."""
-    for entry in model_entries():
-        qualities = entry.qualities
-        click.echo(
-            f"{entry.name}  version {entry.version}  quality {qualities.start}-{qualities.stop - 1}  "
-            f"weights {entry.sha256[:12]}  {entry.description}"
-        )
+    """List the models this installation can code with; the default one is marked."""
+    echo_models()

@@ -111,7 +111,7 @@ register_model(
         weights=WEIGHTS_DIR / "hyperprior.safetensors",
         sha256="7a64accb538caa6e4b3000f404d8c5924907ec710a8f64ff69dc3158bccdf6e8",  # printed by training/export.py
         config=HyperpriorConfig(),
-        description="gained mean-scale hyperprior (N=128, M=192), one set of weights for quality 1-8",
+        description="gained mean-scale hyperprior (N=128, M=192), one set of weights for all quality levels",
     )
 )
 
@@ -125,7 +125,7 @@ register_model(
         config=CheckerboardConfig(
             latent_channels=192, slices=(16, 16, 32, 64, 64), context_channels=128, transforms="gdn"
         ),
-        description="hyperprior transforms plus a channel-slice x checkerboard context model (M=192), quality 1-8",
+        description="hyperprior transforms plus a channel-slice x checkerboard context model (M=192)",
     )
 )
 

@@ -205,7 +205,6 @@ CASES = {
     ),
     "info-random-bytes": Case(lambda w, m: ["info", p(w, "random.nvc")], "invalid nvc stream"),
     "info-empty-file": Case(lambda w, m: ["info", p(w, "empty.nvc")], "invalid nvc stream"),
-    "info-truncated": Case(lambda w, m: ["info", p(w, "truncated.nvc")], "invalid nvc stream"),
 }
 
 
@@ -235,6 +234,7 @@ def test_failing_command(workspace: Path, tiny_model: str, name: str) -> None:
     assert result.stderr.endswith("\n")
     assert lines[0].startswith("nvc: error: ")
     assert case.message in lines[0]
+    assert " object at 0x" not in lines[0]  # no Python object reprs (Pillow names its buffer so)
     assert result.stdout == ""  # nothing half-written to stdout either
     # Inputs untouched, nothing created (no destination, no '.part' temp file).
     after = snapshot(workspace)

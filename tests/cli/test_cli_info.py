@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 import nvc
-from bitstream import read_container, write_container
+from bitstream import FORMAT_VERSION, read_container, write_container
 from bitstream.framing import PRELUDE_SIZE
 from cli.main import main
-from nvc.registry import get_model_entry
+from nvc.registry import DEFAULT_MODEL, get_model_entry, model_entries
 
 
 def info_fields(output: str) -> tuple[dict[str, str], list[tuple[str, int]]]:
@@ -87,6 +87,37 @@ def test_info_does_not_need_the_model(tmp_path: Path, tiny_model: str, photo_lik
     result = CliRunner().invoke(main, ["info", "-"], input=data)
     assert result.exit_code == 0, result.output
     assert info_fields(result.stdout)[0]["model"] == "elsewhere"
+
+
+def test_info_of_a_truncated_stream_shows_what_is_readable_then_the_error(tiny_model: str,
+                                                                        photo_like: np.ndarray) -> None:
+    data = nvc.encode(photo_like, quality=4, model=tiny_model)
+    whole = read_container(data).chunk_sizes()  # HEAD, ZLAT, YLAT, DONE
+    cut = data[: PRELUDE_SIZE + whole[0][1] + whole[1][1] + 5]  # HEAD, ZLAT and 5 bytes of YLAT
+
+    result = CliRunner().invoke(main, ["info", "-"], input=cut)
+
+    assert result.exit_code == 1
+    fields, chunks = info_fields(result.stdout)
+    assert fields["model"] == tiny_model and fields["size"] == "80x48" and fields["bytes"] == str(len(cut))
+    assert chunks == whole[:2]
+    assert result.stderr == "nvc: error: invalid nvc stream: stream truncated inside a chunk header\n"
+
+
+def test_version_names_nvc_the_format_and_every_model() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0, result.output
+    program, container_format, models = result.stdout.splitlines()
+    assert re.fullmatch(r"nvc \d+\.\d+\.\d+\S*", program)
+    assert container_format == f"container format {FORMAT_VERSION[0]}.{FORMAT_VERSION[1]}"
+    expected = [f"{e.name} {e.version}" + (" (default)" if e.name == DEFAULT_MODEL else "") for e in model_entries()]
+    assert models == "models: " + ", ".join(expected)
+
+
+def test_models_mark_the_default_and_give_the_quality_range_once() -> None:
+    lines = CliRunner().invoke(main, ["models"]).stdout.splitlines()
+    assert [line.split("  ")[0] for line in lines if "(default)" in line] == [f"{DEFAULT_MODEL} (default)"]
+    assert all(len(re.findall(r"quality \d", line)) == 1 for line in lines), lines
 
 
 def test_models_lists_names_and_quality_ranges(tiny_model: str) -> None:

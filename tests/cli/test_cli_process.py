@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import os
+import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,12 +51,78 @@ def nvc_command(tmp_path: Path, tiny_model: str):
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
 
-    def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, str(launcher), *args], input=stdin, capture_output=True, env=env, timeout=120
-        )
+    def run(*args: str, stdin: bytes = b"", **streams) -> subprocess.CompletedProcess:
+        streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **streams}
+        return subprocess.run([sys.executable, str(launcher), *args], input=stdin, env=env, timeout=120, **streams)
 
     return run
+
+
+def on_a_terminal(run, stream: str) -> tuple[subprocess.CompletedProcess, bytes]:
+    """``run()`` with its ``stream`` ("stdout" or "stderr") on a pseudo-terminal: the
+    finished process and what it wrote to the terminal."""
+    terminal, child_side = pty.openpty()
+    try:
+        finished = run(**{stream: child_side})
+    finally:
+        os.close(child_side)
+    written = b""
+    try:
+        while chunk := os.read(terminal, 1 << 16):
+            written += chunk
+    except OSError:  # Linux ends a pty whose other side is closed with EIO
+        pass
+    os.close(terminal)
+    return finished, written
+
+
+START_UP = """
+import sys
+sys.path.insert(0, {repo!r})
+from cli.main import main
+codes = []
+for args in (["--help"], ["--version"], ["compress", "--help"], ["compress"], ["compress", "a.png", "b.nvc", "-q", "x"],
+             ["decompress", "--bogus"], ["no-such-command"]):
+    try:
+        main(args)
+    except SystemExit as end:
+        codes.append(end.code)
+heavy = sorted(name for name in ("torch", "compressai", "av", "tqdm", "scipy") if name in sys.modules)
+print("RESULT", codes, heavy)
+"""
+
+
+def test_help_version_and_argument_errors_do_not_import_torch():
+    """Start-up cost: these answer from click and the registry alone (no torch, compressai, PyAV, tqdm)."""
+    answered = subprocess.run([sys.executable, "-c", START_UP.format(repo=str(REPO))], capture_output=True,
+                              text=True, timeout=120)
+    assert answered.stdout.splitlines()[-1] == "RESULT [0, 0, 0, 2, 2, 2, 2] []", answered.stderr
+
+
+@pytest.mark.parametrize("command", ["compress", "decompress"])
+def test_binary_data_is_not_written_to_a_terminal(tmp_path: Path, tiny_model: str, photo_like: np.ndarray,
+                                                 nvc_command, command: str):
+    """As gzip does: one error line, exit 1, nothing on the terminal (and no model loaded)."""
+    source = tmp_path / "in"
+    source.write_bytes(nvc.encode(photo_like, quality=2, model=tiny_model) if command == "decompress" else b"")
+    finished, written = on_a_terminal(lambda **streams: nvc_command(command, str(source), "-", **streams), "stdout")
+    assert finished.returncode == 1
+    assert written == b""
+    assert finished.stderr == b"nvc: error: " + (b"compressed" if command == "compress" else b"image") + (
+        b" data not written to a terminal (redirect stdout or name an output file)\n")
+
+
+def test_compress_tells_a_terminal_its_bytes_bpp_and_time_in_one_line(tmp_path: Path, tiny_model: str,
+                                                                      photo_like: np.ndarray, nvc_command):
+    source, stream = tmp_path / "in.png", tmp_path / "out.nvc"
+    Image.fromarray(photo_like).save(source)
+    finished, written = on_a_terminal(
+        lambda **streams: nvc_command("compress", str(source), str(stream), "--model", tiny_model, **streams), "stderr")
+    assert finished.returncode == 0 and finished.stdout == b""
+    lines = [line for line in re.split(r"[\r\n]+", written.decode()) if "->" in line]  # not progress bars
+    size = stream.stat().st_size
+    assert len(lines) == 1, written
+    assert re.fullmatch(rf"{source} -> {stream}: {size} bytes, {8 * size / (48 * 80):.4f} bpp, \d+\.\d\d s", lines[0])
 
 
 def test_real_process_compress_has_clean_stderr(tiny_model: str, photo_like: np.ndarray, nvc_command):

@@ -9,6 +9,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 from PIL import Image
+from tqdm import tqdm
 
 from cli.files import UsageError
 from cli.video_files import VideoInfo, is_video_path, probe_video, read_frames, write_video
@@ -95,9 +96,10 @@ def test_video_suffixes():
     assert is_video_path("a.MP4") and is_video_path("b.y4m") and not is_video_path("c.png")
 
 
-def test_cli_video_round_trip_info_and_truncation(tmp_path, tiny_model):
+def test_cli_video_round_trip_info_and_truncation(tmp_path, tiny_model, monkeypatch):
     from click.testing import CliRunner
 
+    import cli.video
     from cli.main import main
 
     source, stream, out = tmp_path / "in.mkv", tmp_path / "v.nvc", tmp_path / "out.y4m"
@@ -107,16 +109,34 @@ def test_cli_video_round_trip_info_and_truncation(tmp_path, tiny_model):
                                       "--intra-period", "2"])
     assert compressed.exit_code == 0, compressed.output
     info = runner.invoke(main, ["info", str(stream)])
-    assert info.exit_code == 0 and "4 frames" in info.output and "intra period 2" in info.output
-    assert "P-frames:       model inter, weights " in info.output
+    assert info.exit_code == 0, info.output
+    fields = dict(line.split(":", 1) for line in info.output.splitlines() if not line.startswith(" "))
+    fields = {label: value.strip() for label, value in fields.items()}
+    size = stream.stat().st_size
+    assert fields["size"] == "48x34" and fields["quality"] == "4" and fields["frame rate"] == "12.5 fps"
+    assert fields["intra period"] == "2" and fields["frames"] == "4" and fields["bytes"] == str(size)
+    assert fields["bitrate"] == f"{size * 8 / (4 / 12.5) / 1000:.1f} kbit/s"
+    assert fields["bpp"] == f"{size * 8 / (48 * 34 * 4):.4f}"
+    assert fields["P-frames"].startswith("model inter, weights ")
     assert info.output.count("  I  ") == 2 and info.output.count("  P  ") == 2
+    totals = []
+
+    def recording_bar(*args, **kwargs):
+        totals.append(kwargs.get("total"))
+        return tqdm(*args, **kwargs)
+
+    monkeypatch.setattr(cli.video, "tqdm", recording_bar)
     assert runner.invoke(main, ["decompress", str(stream), str(out)]).exit_code == 0
+    assert totals == [4]  # the progress bar knows the frame count: a total and an ETA
     decoded = probe_video(str(out))
     assert (decoded.width, decoded.height, decoded.fps) == (48, 34, Fraction(25, 2))
     assert len(list(read_frames(str(out), decoded))) == 4
 
     cut = tmp_path / "cut.nvc"
     cut.write_bytes(stream.read_bytes()[: stream.stat().st_size * 3 // 5])
+    described = runner.invoke(main, ["info", str(cut)])  # what is readable, then the error
+    assert described.exit_code == 1 and "  0  I  " in described.stdout and "damaged stream" not in described.stdout
+    assert described.stderr.startswith("nvc: error: invalid nvc stream: ")
     failed = runner.invoke(main, ["decompress", str(cut), str(tmp_path / "cut.y4m")])
     assert failed.exit_code == 1 and "damaged stream" in failed.output and not (tmp_path / "cut.y4m").exists()
     kept = runner.invoke(main, ["decompress", "--conceal", str(cut), str(tmp_path / "cut.y4m")])

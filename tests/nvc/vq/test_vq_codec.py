@@ -150,6 +150,8 @@ def test_a_truncated_stream_keeps_its_complete_bands(vq_model, tall_image, tmp_p
     assert result.exit_code == 0 and out.exists()
     assert "nvc: warning: damaged stream, concealed: stream unreadable after" in result.output
     assert "1 of 3 index bands were lost" in result.output
+    quiet = CliRunner().invoke(main, ["decompress", "--conceal", "--quiet", str(source), str(out)])
+    assert quiet.exit_code == 0 and quiet.output == ""
 
 
 def test_hyperprior_streams_cannot_be_concealed(tiny_model, image):
