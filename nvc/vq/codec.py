@@ -33,6 +33,7 @@ from nvc.vq.config import VQConfig
 from nvc.vq.model import IndexPrior, VQAutoencoder
 
 BAND_ROWS = 4  # index rows per VQIX chunk (even: the bands keep the global checkerboard)
+MAX_CONCEALED_SHARE = 0.5  # of a stream's bands: more lost is no picture but the prior's guess
 _FIRST_ROW = struct.Struct(">H")
 
 
@@ -110,7 +111,8 @@ def vq_chunks(pixels: np.ndarray, quality: int, model_name: str) -> list[Chunk]:
 def decode_indices(container: Container, model_name: str, conceal: bool = False) -> tuple[torch.Tensor, list[str]]:
     """The index grid of a VQ stream's container and notes on any bands concealed.
 
-    Without ``conceal`` a missing or undecodable band is a FormatError.
+    Without ``conceal`` a missing or undecodable band is a FormatError; with it, so is
+    losing more than MAX_CONCEALED_SHARE of the bands (e.g. under a forged, larger size).
     """
     header = container.header
     prior = load_vq(model_name).priors[header.quality - 1]
@@ -133,11 +135,14 @@ def decode_indices(container: Container, model_name: str, conceal: bool = False)
         tops.discard(top)
     if tops and not conceal:
         raise FormatError(f"VQIX bands missing for index rows {sorted(tops)}")
+    bands = -(-height // BAND_ROWS)
+    if len(tops) > MAX_CONCEALED_SHARE * bands:
+        raise FormatError(f"{len(tops)} of {bands} index bands are lost: too many to conceal")
     for top in sorted(tops):
         rows = min(BAND_ROWS, height - top)
         indices[top : top + rows] = conceal_band(prior, rows, width)
     if tops:
-        notes.append(f"{len(tops)} of {-(-height // BAND_ROWS)} index bands were lost and filled in from the prior")
+        notes.append(f"{len(tops)} of {bands} index bands were lost and filled in from the prior")
     return indices, notes
 
 
