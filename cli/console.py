@@ -15,6 +15,8 @@ import click
 
 from cli.files import STDIO, UsageError
 
+BAR_DELAY = 2.0  # seconds before a fraction bar appears: quick commands show none
+
 
 def refuse_terminal_output(destination: str, what: str) -> None:
     """UsageError when ``destination`` is stdout and stdout is a terminal (binary data there
@@ -54,10 +56,11 @@ class Console:
 
     @contextlib.contextmanager
     def fraction_bar(self, label: str) -> Iterator[Callable[[float], None]]:
-        """A callback taking the fraction done, drawn as a percentage bar (see ``progress_disabled``)."""
+        """A callback taking the fraction done, drawn as a percentage bar (see ``progress_disabled``)
+        once the work has taken BAR_DELAY seconds."""
         from tqdm import tqdm
 
-        with tqdm(total=100, desc=label, unit="%", leave=False, disable=self.progress_disabled,
+        with tqdm(total=100, desc=label, unit="%", leave=False, disable=self.progress_disabled, delay=BAR_DELAY,
                   bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}") as bar:
             yield lambda fraction: bar.update(round(100 * fraction) - bar.n)
 
