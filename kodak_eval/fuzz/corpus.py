@@ -47,8 +47,9 @@ def _loud(network) -> None:
     network.h_s[-1].weight.mul_(50.0)
 
 
-def _spread(network) -> None:
-    """Large VQ latents and uneven priors, so that indices and their probabilities vary."""
+def spread_indices(network) -> None:
+    """Large VQ latents and uneven priors, so that indices and their probabilities vary (the
+    VQ tests' models use it too)."""
     network.encoder[-1].weight.mul_(20.0)
     for prior in network.priors:
         prior.context[-1].weight.normal_(0.0, 0.3)
@@ -70,7 +71,7 @@ def fuzz_models() -> list[FuzzModel]:
                                      transforms="gdn"), _loud),
         FuzzModel("fuzz-vq", "vq", IMAGE_ROLE,
                   VQConfig(channels=16, code_dimension=4, codebook_size=64, stages=4, sub_codebooks=(4, 16),
-                           prior_channels=16, embedding_channels=8), _spread),
+                           prior_channels=16, embedding_channels=8), spread_indices),
         FuzzModel("fuzz-inter", "hyperprior", INTER, tiny),
     ]
 

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 import nvc
 from bitstream import FormatError
 from cli.main import main
+from kodak_eval.fuzz.corpus import spread_indices
 from nvc import registry
 from bitstream import read_container
 from bitstream.framing import PRELUDE_SIZE
@@ -27,18 +28,9 @@ TINY = VQConfig(channels=16, code_dimension=4, codebook_size=64, stages=4, sub_c
                 prior_channels=16, embedding_channels=8)
 
 
-def spread(network) -> None:
-    """Larger latents and non-uniform priors, so indices and their probabilities vary."""
-    network.encoder[-1].weight.mul_(20.0)
-    for prior in network.priors:
-        prior.context[-1].weight.normal_(0.0, 0.3)
-        prior.anchor_logits.normal_(0.0, 1.0)
-    network.derive_sub_codebooks()
-
-
 @pytest.fixture(scope="module")
 def vq_model(register_network) -> str:
-    yield register_network("test-vq", TINY, 5, spread, "tiny VQ test model", family="vq")
+    yield register_network("test-vq", TINY, 5, spread_indices, "tiny VQ test model", family="vq")
     registry._MODELS.pop("test-vq", None)
 
 
