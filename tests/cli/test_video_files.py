@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -106,13 +106,15 @@ def test_cli_video_round_trip_info_and_truncation(tmp_path, tiny_model, monkeypa
     write_video(str(source), clip(), INFO)
     runner = CliRunner()
     compressed = runner.invoke(main, ["compress", str(source), str(stream), "--model", tiny_model, "--frames", "4",
-                                      "--intra-period", "2"])
+                                      "--intra-period", "2", "--verbose"])
     assert compressed.exit_code == 0, compressed.output
+    size = stream.stat().st_size
+    assert re.fullmatch(rf"{source} -> {stream}: {size} bytes, {size * 8 / (48 * 34 * 4):.4f} bpp, 4 frames, "
+                        r"\d+\.\d\d s\n", compressed.stderr)
     info = runner.invoke(main, ["info", str(stream)])
     assert info.exit_code == 0, info.output
     fields = dict(line.split(":", 1) for line in info.output.splitlines() if not line.startswith(" "))
     fields = {label: value.strip() for label, value in fields.items()}
-    size = stream.stat().st_size
     assert fields["size"] == "48x34" and fields["quality"] == "4" and fields["frame rate"] == "12.5 fps"
     assert fields["intra period"] == "2" and fields["frames"] == "4" and fields["bytes"] == str(size)
     assert fields["bitrate"] == f"{size * 8 / (4 / 12.5) / 1000:.1f} kbit/s"
