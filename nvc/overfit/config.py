@@ -10,7 +10,7 @@ class OverfitConfig:
     """Sizes of the per-image model (all fitted per image, all sent in the stream)."""
 
     levels: int = 7  # latent grids, from full resolution down to 1 / 2**(levels - 1)
-    context: int = 16  # causal neighbours the ARM sees
+    context: int = 8  # causal neighbours the ARM sees
     arm_hidden: int = 2  # residual hidden layers of the ARM, each `context` wide
     synthesis_width: int = 16  # hidden channels of the synthesis MLP
     latent_gain: float = 16.0  # latents are stored as round(gain * parameter)

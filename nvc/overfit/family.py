@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import numpy as np
 
 from bitstream import Chunk, Container
 from nvc.family import DecodedImage, EncodeOptions, ModelFamily
 from nvc.overfit.chunks import CHUNK_TYPES, OLAT, ONET
 from nvc.overfit.codec import decode_image, encode_image, read_networks
-from nvc.overfit.presets import DEFAULT_EFFORT, EFFORTS, LAMBDAS
+from nvc.overfit.presets import DEFAULT_EFFORT, EFFORTS, ENCODER_VERSION, LAMBDAS
 from nvc.registry import ModelEntry
 
 
@@ -32,10 +29,8 @@ class OverfitFamily(ModelFamily):
         return encode_image(pixels, entry.config, LAMBDAS[quality - 1], schedule, report)
 
     def encoder_identity(self, entry: ModelEntry) -> str:
-        """The default effort and a digest of the family's source files: the fit is the encoder."""
-        sources = sorted(Path(__file__).parent.glob("*.py"))
-        digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
-        return f"effort {DEFAULT_EFFORT}; encoder sources sha256 {digest[:16]}"
+        """The encoder's version, its default effort's schedule and the architecture: the fit is the encoder."""
+        return f"encoder {ENCODER_VERSION}; effort {DEFAULT_EFFORT}: {EFFORTS[DEFAULT_EFFORT]}; {entry.config}"
 
     def decode(self, entry: ModelEntry, container: Container, conceal: bool) -> DecodedImage:
         """Decode the networks and latents, and synthesise."""

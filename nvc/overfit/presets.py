@@ -16,3 +16,4 @@ EFFORTS: dict[str, Schedule] = {
     "slow": Schedule(main_iterations=9000, final_iterations=600, warmup_iterations=100),
 }
 DEFAULT_EFFORT = "normal"
+ENCODER_VERSION = 1  # raise it whenever the fit or the quantization search changes what an effort produces
