@@ -164,11 +164,16 @@ def _head_value(work: _Work, field: str, value: object) -> object:
     return rng.choice((*U8_EXTREMES, max(value - 1, 0), min(value + 1, 255)))
 
 
+def _is_header_record(data: bytes) -> bool:
+    """Whether ``data`` has HEAD's layout: a name length, the name, then HEAD_FIELDS."""
+    return bool(data) and len(data) == 1 + data[0] + HEAD_FIELDS.size
+
+
 def _header_field(work: _Work) -> str:
-    indices = [i for i, chunk in enumerate(work.chunks) if chunk.type in work.header_types]
-    data = work.chunks[indices[0]].data if indices else b""
-    if not indices or not data or len(data) != 1 + data[0] + HEAD_FIELDS.size:
-        return _integer_field(work)  # no intact header record to edit
+    indices = [i for i, chunk in enumerate(work.chunks)
+               if chunk.type in work.header_types and _is_header_record(chunk.data)]
+    if not indices:
+        return _integer_field(work)
     index = work.rng.choice(indices)
     data = work.chunks[index].data
     fields = {"model": data[1 : 1 + data[0]]}
