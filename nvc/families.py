@@ -25,8 +25,9 @@ from nvc.registry import FAMILIES, ModelEntry
 if TYPE_CHECKING:
     from nvc.family import ModelFamily
 
-CHUNK_OWNERS: tuple[str, ...] = (*FAMILIES.values(), "nvc.video", "nvc.tiles")
-"""Every package with a ``chunks`` module: the families, video (frames, motion) and tiles."""
+CHUNK_OWNERS: tuple[str, ...] = (*FAMILIES.values(), "nvc.video", "nvc.tiles", "nvc.metadata")
+"""Every package with a ``chunks`` module: the families, video (frames, motion), tiles and
+image metadata (EXIF, ICC profile)."""
 
 
 def family_chunks(name: str) -> ModuleType:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from PIL import ExifTags, Image, ImageCms
 
 from nvc.image.config import HyperpriorConfig
 from nvc.image.hyperprior import GainedHyperprior
@@ -63,3 +64,26 @@ def textured_image() -> np.ndarray:
     rows, cols = np.mgrid[0:96, 0:160]
     noise = np.random.default_rng(4).integers(-30, 31, (96, 160, 3))
     return np.clip(np.stack([rows * 2, cols, rows + cols], axis=2) % 256 + noise, 0, 255).astype(np.uint8)
+
+
+@pytest.fixture(scope="session")
+def srgb_profile() -> bytes:
+    """An RGB ICC profile (littleCMS's sRGB, 588 bytes)."""
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+@pytest.fixture(scope="session")
+def camera_exif():
+    """A function of an EXIF orientation (None: no tag) that returns EXIF bytes as Pillow
+    gives them (with JPEG's ``Exif\\0\\0`` prefix) holding it and, unless ``make`` is None,
+    the camera's make."""
+
+    def build(orientation: int | None = None, make: str | None = "nvc test camera") -> bytes:
+        exif = Image.Exif()
+        if orientation is not None:
+            exif[ExifTags.Base.Orientation] = orientation
+        if make is not None:
+            exif[ExifTags.Base.Make] = make
+        return exif.tobytes()
+
+    return build
