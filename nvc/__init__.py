@@ -2,6 +2,7 @@
 
 >>> data = nvc.encode(pixels, quality=4)   # (H, W, 3) uint8 array or PIL image -> bytes
 >>> pixels = nvc.decode(data)              # bytes -> (H, W, 3) uint8 array
+>>> metadata = nvc.read_metadata(data)     # the source's EXIF and ICC profile
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from bitstream import FormatError, Header, read_container
 from nvc.coding import decode_stream, encode_pixels
 from nvc.family import EncodeOptions
 from nvc.errors import CodecError, ConcealedDamage, ModelMismatchError
+from nvc.metadata.chunks import Metadata, pack_metadata, read_metadata
+from nvc.metadata.image import metadata_of, upright
 from nvc.pixels import as_rgb_pixels
 from nvc.registry import DEFAULT_MODEL, model_entries
 
@@ -23,15 +26,21 @@ DEFAULT_QUALITY = 4
 
 
 def encode(image: np.ndarray | Image.Image, quality: int = DEFAULT_QUALITY, model: str = DEFAULT_MODEL,
-           effort: str | None = None, progress: Callable[[float], None] | None = None) -> bytes:
+           effort: str | None = None, progress: Callable[[float], None] | None = None, strip: bool = False) -> bytes:
     """Compress an image (uint8 gray, RGB or opaque RGBA) into an nvc stream.
 
+    A PIL image is first turned upright by its EXIF orientation; its EXIF data (orientation
+    removed) and ICC profile are kept in the stream (``read_metadata``) unless ``strip``.
+    Of a multi-frame image (animation, pages), the current frame is coded.
     ``effort`` ("fast", "normal", "slow") applies to models whose encoder searches (the
     overfitted family); ``progress`` is told the fraction done while such an encoder runs,
     or while the tiles of a big image are coded (docs/FORMAT.md, section 7e).
     """
+    image = upright(image)
     pixels, channels = as_rgb_pixels(image)
-    return encode_pixels(pixels, quality, model, channels, EncodeOptions(effort, progress))
+    metadata = Metadata() if strip else metadata_of(image, channels)
+    return encode_pixels(pixels, quality, model, channels, EncodeOptions(effort, progress),
+                         ancillary=pack_metadata(metadata))
 
 
 def decode(data: bytes, conceal: bool = False, progress: Callable[[float], None] | None = None) -> np.ndarray:
@@ -57,9 +66,11 @@ __all__ = [
     "ConcealedDamage",
     "FormatError",
     "Header",
+    "Metadata",
     "ModelMismatchError",
     "decode",
     "encode",
     "model_entries",
     "read_header",
+    "read_metadata",
 ]

@@ -8,6 +8,8 @@ Images over ``MAX_TILE_PIXELS`` are coded in tiles, each by the family (``nvc.ti
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from bitstream import Chunk, Container, FormatError, Header, read_container, write_container
@@ -54,16 +56,18 @@ def image_chunks(pixels: np.ndarray, quality: int, model_name: str, options: Enc
 
 
 def encode_pixels(pixels: np.ndarray, quality: int, model_name: str, channels: int = 3,
-                  options: EncodeOptions = EncodeOptions(), tiles: list[Tile] | None = None) -> bytes:
+                  options: EncodeOptions = EncodeOptions(), tiles: list[Tile] | None = None,
+                  ancillary: Sequence[Chunk] = ()) -> bytes:
     """Code (H, W, 3) uint8 pixels at a 1-based quality level into a container, cut into
-    ``tiles`` (default: ``default_tiles``, which cuts only images over MAX_TILE_PIXELS);
+    ``tiles`` (default: ``default_tiles``, which cuts only images over MAX_TILE_PIXELS),
+    with the ``ancillary`` chunks (the image's metadata) between HEAD and the payload;
     CodecError for an image over MAX_PIXELS."""
     header = image_header(pixels, quality, model_name, channels)
     tiles = tiles if tiles is not None else default_tiles(header.width, header.height)
     problem = size_problem(header.width, header.height, tiled=tiles is not None)
     if problem:
         raise CodecError(f"image too large: {problem}")
-    return write_container(header, image_chunks(pixels, quality, model_name, options, tiles))
+    return write_container(header, [*ancillary, *image_chunks(pixels, quality, model_name, options, tiles)])
 
 
 def entry_for_header(header: Header) -> ModelEntry:
