@@ -20,6 +20,8 @@ STDIO = "-"
 
 NEW_FILE_MODE = 0o666  # as open() would create, before the umask
 
+PRIMARY_FRAME_FORMATS = frozenset({"MPO"})  # Pillow formats whose first frame is the picture, the rest extras
+
 
 class UsageError(ValueError):
     """A problem with the files named on the command line."""
@@ -48,7 +50,18 @@ def open_image(data: bytes, name: str) -> Image.Image:
         raise UsageError(f"cannot read {name}: not a supported image file ({error})") from None
     except Image.DecompressionBombError as error:
         raise CodecError(f"{name}: {error}") from None
+    refuse_frames(image, name)
     return image
+
+
+def refuse_frames(image: Image.Image, name: str) -> None:
+    """UsageError for an animation or a multi-page file: nvc codes one still image, and
+    keeping only the first frame silently would lose the rest. A camera JPEG that carries
+    previews or a stereo pair (MPO) is its first frame, as every viewer shows it."""
+    frames = getattr(image, "n_frames", 1)
+    if frames > 1 and image.format not in PRIMARY_FRAME_FORMATS:
+        raise UsageError(f"cannot compress {name}: it has {frames} frames (an animation or pages) and nvc codes "
+                         "one still image; extract the frame you want first")
 
 
 def image_format_for(name: str) -> str:
@@ -99,8 +112,9 @@ def atomic_output(name: str) -> Iterator[BinaryIO]:
         raise
 
 
-def encode_image_file(image: Image.Image, image_format: str) -> bytes:
-    """An image serialised in the given Pillow format."""
+def encode_image_file(image: Image.Image, image_format: str, options: dict[str, bytes] | None = None) -> bytes:
+    """An image serialised in the given Pillow format, with Pillow's save ``options``
+    (e.g. metadata, see ``nvc.metadata.image.save_options``)."""
     buffer = io.BytesIO()
-    image.save(buffer, format=image_format)
+    image.save(buffer, format=image_format, **(options or {}))
     return buffer.getvalue()

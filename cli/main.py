@@ -80,10 +80,12 @@ def main() -> None:
               help="video: an intra frame every N frames (1: all intra; -1: only the first), P-frames between")
 @click.option("--matrix", type=click.Choice(["bt709", "bt601", "bt2020"]),
               help="video: the source's YUV matrix, when its metadata is missing or wrong (default: metadata, else bt709)")
+@click.option("--strip", is_flag=True,
+              help="image: keep no metadata (EXIF, ICC profile); the EXIF orientation is applied all the same")
 @with_console
 @reports_errors
 def compress(source: str, destination: str, quality: int, model: str, effort: str | None, frames: int | None,
-             intra_period: int, matrix: str | None, console: Console) -> None:
+             intra_period: int, matrix: str | None, strip: bool, console: Console) -> None:
     """Compress an image or video SOURCE into DESTINATION (.nvc); '-' means stdin/stdout (images).
 
     Prints nothing on success, except one summary line (bytes, bits per pixel, seconds)
@@ -101,7 +103,7 @@ def compress(source: str, destination: str, quality: int, model: str, effort: st
 
     image = open_image(read_input(source), source)
     with console.fraction_bar("compressing") as progress:
-        data = nvc.encode(image, quality=quality, model=model, effort=effort, progress=progress)
+        data = nvc.encode(image, quality=quality, model=model, effort=effort, progress=progress, strip=strip)
     write_output(destination, data)
     console.summary(size_summary(source, destination, len(data), image.width * image.height))
 
@@ -123,12 +125,18 @@ def decompress(source: str, destination: str, conceal: bool, console: Console) -
         return
     from cli.files import encode_image_file, image_format_for, write_output
     from nvc.coding import decode_stream
+    from nvc.metadata.chunks import read_metadata
+    from nvc.metadata.image import save_options
     from nvc.pixels import to_image
 
     image_format = image_format_for(destination)
+    data = read_input(source)
     with console.fraction_bar("decompressing") as progress:
-        decoded = decode_stream(read_input(source), conceal, progress)
-    write_output(destination, encode_image_file(to_image(decoded.pixels, decoded.header.channels), image_format))
+        decoded = decode_stream(data, conceal, progress)
+    options, dropped = save_options(read_metadata(data), image_format)
+    if dropped:
+        console.warn(f"{destination}: left out the stream's {' and '.join(dropped)}, which {image_format} output cannot hold")
+    write_output(destination, encode_image_file(to_image(decoded.pixels, decoded.header.channels), image_format, options))
     for note in decoded.concealed:
         console.warn(f"damaged stream, concealed: {note}")
     console.summary(f"{source} -> {destination}: {decoded.header.width}x{decoded.header.height}")
