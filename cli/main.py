@@ -135,8 +135,10 @@ def decompress(source: str, destination: str, conceal: bool, console: Console) -
         decoded = decode_stream(data, conceal, progress)
     options, dropped = save_options(read_metadata(data), image_format)
     if dropped:
-        console.warn(f"{destination}: left out the stream's {' and '.join(dropped)}, which {image_format} output cannot hold")
-    write_output(destination, encode_image_file(to_image(decoded.pixels, decoded.header.channels), image_format, options))
+        console.warn(f"{destination}: left out the stream's {' and '.join(dropped)}, "
+                     f"which {image_format} output cannot hold")
+    image = to_image(decoded.pixels, decoded.header.channels)
+    write_output(destination, encode_image_file(image, image_format, options))
     for note in decoded.concealed:
         console.warn(f"damaged stream, concealed: {note}")
     console.summary(f"{source} -> {destination}: {decoded.header.width}x{decoded.header.height}")

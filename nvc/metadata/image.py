@@ -3,7 +3,7 @@ EXIF data and ICC profile, and the Pillow options that write them into an output
 
 The encoder applies the orientation instead of recording it: the pixels are then stored
 the way the picture is shown, so ``nvc.decode``, outputs that cannot hold EXIF and
-``--strip`` all give the picture the right way up, and the kept EXIF says orientation 1.
+``--strip`` all give the picture the right way up; the kept EXIF has no orientation tag.
 """
 
 from __future__ import annotations
