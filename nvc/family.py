@@ -49,6 +49,7 @@ class ModelFamily(ABC):
     chunk_types: dict[bytes, str]  # the payload chunk types the family's streams hold
     concealable: frozenset[bytes] = frozenset()  # types whose loss ``decode(..., conceal=True)`` fills in
     efforts: tuple[str, ...] = ()  # the effort levels ``encode`` knows (none: only the default)
+    slow_encoder: bool = False  # True when the default effort takes minutes per image (it fits a model)
 
     @abstractmethod
     def load(self, entry: ModelEntry) -> None:
@@ -70,9 +71,9 @@ class ModelFamily(ABC):
         """Extra (label, value) lines for ``nvc info`` about a stream of this family."""
         return []
 
-    def encoder_identity(self, entry: ModelEntry) -> str:
-        """What, besides the weights, decides the encoder's output (for result caches):
-        empty for encoders that are a function of the weights alone."""
+    def encoder_identity(self, entry: ModelEntry, effort: str | None = None) -> str:
+        """What, besides the weights, decides the encoder's output at an effort (None: the
+        default), for result caches; empty when that is the weights alone."""
         return ""
 
     def check_options(self, entry: ModelEntry, options: EncodeOptions) -> None:

@@ -15,6 +15,7 @@ CLASSIC_CODECS: dict[str, type[Codec]] = {
     codec.name: codec for codec in (Jpeg420, Jpeg444, WebP, Avif, Jpeg2000, X265Yuv444, X265Yuv420, SvtAv1)
 }
 NVC_PREFIX = "nvc-"
+EFFORT_SEPARATOR = "@"  # nvc-checkerboard@slow: the model at an effort other than its default
 
 
 def codec_names() -> list[str]:
@@ -23,20 +24,21 @@ def codec_names() -> list[str]:
     from nvc.families import family_for
     from nvc.registry import IMAGE, model_entries
 
-    models = [entry for entry in model_entries() if entry.role == IMAGE and not family_for(entry).efforts]
+    models = [entry for entry in model_entries() if entry.role == IMAGE and not family_for(entry).slow_encoder]
     return [*CLASSIC_CODECS, *(NVC_PREFIX + entry.name for entry in models)]
 
 
 def get_codec(name: str) -> Codec:
-    """A codec by name: a classic codec or ``nvc-<model>``; EvalError when unknown."""
+    """A codec by name: a classic codec, ``nvc-<model>`` or ``nvc-<model>@<effort>``; EvalError when unknown."""
     if name in CLASSIC_CODECS:
         return CLASSIC_CODECS[name]()
     if name.startswith(NVC_PREFIX):
         from kodak_eval.codecs.nvc_codec import NvcCodec
         from nvc.errors import CodecError
 
+        model, _, effort = name[len(NVC_PREFIX):].partition(EFFORT_SEPARATOR)
         try:
-            return NvcCodec(name[len(NVC_PREFIX):])
+            return NvcCodec(model, effort or None)
         except CodecError as error:
             raise EvalError(str(error)) from error
     raise EvalError(f"unknown codec '{name}' (available: {', '.join(codec_names())})")

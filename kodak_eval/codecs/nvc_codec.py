@@ -7,6 +7,7 @@ import numpy as np
 import nvc
 from kodak_eval.codecs.base import Codec
 from nvc.families import family_for
+from nvc.family import EncodeOptions
 from nvc.registry import image_model_entry
 
 
@@ -15,16 +16,18 @@ class NvcCodec(Codec):
 
     suffix = ".nvc"
 
-    def __init__(self, model: str):
+    def __init__(self, model: str, effort: str | None = None):
         entry = image_model_entry(model)  # CodecError when unknown or not an image model
-        self.model = model
-        self.name, self.label = f"nvc-{model}", f"nvc {model} v{entry.version}"
+        family_for(entry).check_options(entry, EncodeOptions(effort))
+        self.model, self.effort = model, effort
+        suffix = f"@{effort}" if effort else ""
+        self.name, self.label = f"nvc-{model}{suffix}", f"nvc {model} v{entry.version}{suffix}"
         self.settings = tuple(entry.qualities)
         self._entry = entry
 
     @property
     def identity(self) -> str:
-        encoder = family_for(self._entry).encoder_identity(self._entry)
+        encoder = family_for(self._entry).encoder_identity(self._entry, self.effort)
         return f"{self.name}; weights sha256 {self._entry.sha256}" + (f"; {encoder}" if encoder else "")
 
     def load(self) -> None:
@@ -32,8 +35,8 @@ class NvcCodec(Codec):
         family_for(self._entry).load(self._entry)
 
     def encode(self, rgb: np.ndarray, setting: int) -> bytes:
-        """nvc.encode at quality ``setting``."""
-        return nvc.encode(rgb, setting, self.model)
+        """nvc.encode at quality ``setting`` (and the codec's effort)."""
+        return nvc.encode(rgb, setting, self.model, effort=self.effort)
 
     def decode(self, data: bytes, height: int, width: int) -> np.ndarray:
         """nvc.decode."""

@@ -17,6 +17,7 @@ class OverfitFamily(ModelFamily):
 
     chunk_types = CHUNK_TYPES
     efforts = tuple(EFFORTS)
+    slow_encoder = True
 
     def load(self, entry: ModelEntry) -> None:
         """Nothing to load: the networks come with each stream."""
@@ -28,9 +29,10 @@ class OverfitFamily(ModelFamily):
         report = (lambda state: progress(state.fraction)) if progress else None
         return encode_image(pixels, entry.config, LAMBDAS[quality - 1], schedule, report)
 
-    def encoder_identity(self, entry: ModelEntry) -> str:
-        """The encoder's version, its default effort's schedule and the architecture: the fit is the encoder."""
-        return f"encoder {ENCODER_VERSION}; effort {DEFAULT_EFFORT}: {EFFORTS[DEFAULT_EFFORT]}; {entry.config}"
+    def encoder_identity(self, entry: ModelEntry, effort: str | None = None) -> str:
+        """The encoder's version, the effort's schedule and the architecture: the fit is the encoder."""
+        effort = effort or DEFAULT_EFFORT
+        return f"encoder {ENCODER_VERSION}; effort {effort}: {EFFORTS[effort]}; {entry.config}"
 
     def decode(self, entry: ModelEntry, container: Container, conceal: bool) -> DecodedImage:
         """Decode the networks and latents, and synthesise."""

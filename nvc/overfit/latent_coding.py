@@ -46,6 +46,8 @@ class CodingOrder:
     def level_slices(self, start: int, stop: int) -> list[tuple[int, int, int]]:
         """(grid, first, end) runs of one grid within latents start..stop of one front."""
         levels = self.levels[start:stop]
+        if not len(levels):  # a narrow grid leaves some fronts empty
+            return []
         cuts = np.flatnonzero(np.diff(levels)) + 1
         edges = [0, *cuts.tolist(), len(levels)]
         return [(int(levels[a]), start + a, start + b) for a, b in zip(edges[:-1], edges[1:])]
