@@ -64,3 +64,12 @@ def test_colour_conversion_round_trips_within_rounding():
 def test_padding_to_even_and_minimum_sides():
     assert padded(np.zeros((17, 3, 3), np.uint8), 16).shape == (18, 16, 3)
     assert padded(np.zeros((40, 64, 3), np.uint8), 16).shape == (40, 64, 3)
+
+
+def test_effort_is_part_of_an_nvc_codec_name_and_cache_identity():
+    fast, default = get_codec("nvc-overfit@fast"), get_codec("nvc-overfit")
+    assert fast.name == "nvc-overfit@fast" and fast.effort == "fast" and default.effort is None
+    assert fast.identity != default.identity != get_codec("nvc-overfit@slow").identity
+    assert "nvc-overfit" not in codec_names()  # a fit of minutes per image is asked for by name, not in 'all'
+    with pytest.raises(EvalError, match="extreme"):
+        get_codec("nvc-overfit@extreme")
