@@ -8,6 +8,7 @@ from pathlib import Path
 
 from nvc.architectures import architecture_config
 from nvc.image.config import HyperpriorConfig
+from nvc.optimizers import OPTIMIZERS
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class TrainConfig:
     validation_every_nth_image: int = 50  # held-out slice of the training folder (every nth clip for videos), never Kodak
     crop: int = 128
     batch_size: int = 16
+    optimizer: str = "adam"  # rate-distortion objectives: "adam" or "soap" (nvc.optimizers); the VQ GAN keeps Adam
     learning_rate: float = 1e-4
     auxiliary_learning_rate: float = 1e-3
     final_learning_rate_fraction: float = 0.1  # cosine decay to this over total_steps
@@ -54,6 +56,8 @@ def config_from_dict(values: dict) -> TrainConfig:
     if unknown:
         raise ValueError(f"unknown training config keys: {sorted(unknown)}")
     values = dict(values)
+    if values.get("optimizer", TrainConfig.optimizer) not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer '{values['optimizer']}' (known: {', '.join(OPTIMIZERS)})")
     model = architecture_config(values.get("architecture", TrainConfig.architecture), values.pop("model", {}))
     return replace(TrainConfig(), model=model, **values)
 

@@ -14,6 +14,7 @@ from typing import Protocol
 
 import torch
 
+from nvc.optimizers import make_optimizer
 from training.config import TrainConfig
 from training.data import ImageBank
 
@@ -67,7 +68,7 @@ class RateDistortion:
         main = [p for n, p in model.named_parameters() if n not in self.unsynchronised]
         # (names kept from the first checkpoints, which must still resume)
         self.optimizers = {
-            "optimizer": torch.optim.Adam(main, lr=config.learning_rate),
+            "optimizer": make_optimizer(config.optimizer, main, config.learning_rate),
             "auxiliary_optimizer": torch.optim.Adam(auxiliary, lr=config.auxiliary_learning_rate),
         }
         self.modules: dict[str, torch.nn.Module] = {}

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import torch
 
+from nvc.optimizers import make_optimizer
 from nvc.overfit.config import OverfitConfig
 from nvc.overfit.model import HARD, OverfitModel, Rounding
 
@@ -92,13 +93,7 @@ class Fitter:
         """Adam for the latents; Adam or SOAP (``schedule.optimizer``) for the networks."""
         network_parameters = [p for module in self.model.networks() for p in module.parameters()]
         latents = torch.optim.Adam(self.model.latents.parameters(), lr=learning_rate)
-        if self.schedule.optimizer == "soap":
-            from pytorch_optimizer import SOAP
-
-            networks = SOAP(network_parameters, lr=learning_rate, betas=(0.95, 0.95), weight_decay=0.01,
-                            precondition_frequency=10)
-        else:
-            networks = torch.optim.Adam(network_parameters, lr=learning_rate)
+        networks = make_optimizer(self.schedule.optimizer, network_parameters, learning_rate)
         return [latents, networks]
 
     def set_learning_rate(self, learning_rate: float) -> None:

@@ -111,6 +111,24 @@ def test_unknown_config_keys_are_refused():
         config_from_dict({"learnin_rate": 1.0})
 
 
+def test_soap_optimizer_trains_and_resumes(data_dir, tmp_path):
+    config = smoke_config(data_dir, optimizer="soap", total_steps=12)  # SOAP's preconditioner updates every 10 steps
+    first = Trainer(config, tmp_path / "run", torch.device("cpu"))
+    assert type(first.objective.optimizers["optimizer"]).__name__ == "SOAP"
+    before = {name: value.clone() for name, value in first.model.state_dict().items()}
+    for _ in range(11):
+        first.train_step()
+    first.save_checkpoint()
+    assert any(not torch.equal(before[name], value) for name, value in first.model.state_dict().items())
+    second = Trainer(config, tmp_path / "run", torch.device("cpu"))
+    assert second.resume() and second.step == 11
+    first.train_step(), second.train_step()
+    for name, value in first.model.state_dict().items():
+        torch.testing.assert_close(second.model.state_dict()[name], value, msg=name)
+    with pytest.raises(ValueError, match="unknown optimizer 'lion'"):
+        config_from_dict({"optimizer": "lion"})
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
