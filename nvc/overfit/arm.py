@@ -1,7 +1,7 @@
 """The autoregressive entropy model (ARM): a small MLP from a latent's causal context to
 the mean and scale of its Laplace, shared by all grids.
 
-    context (N neighbours) -> [x + relu-free residual: relu(x + W x + b)] x hidden
+    context (N neighbours) -> [residual layer: x <- relu(x + W x + b)] x hidden
                            -> linear -> (mean, raw scale)
 
 Training evaluates it band by band in one pass that returns the bits *and* their
@@ -118,6 +118,15 @@ def band_bits_and_gradients(band: torch.Tensor, mask: torch.Tensor, offsets: tup
 BandFunction = Callable[..., tuple[torch.Tensor, ...]]
 
 
+def _bands(tiled: torch.Tensor, mask: torch.Tensor):
+    """(top, bottom, band with its GUTTER rows above, mask of its inner positions) of each
+    band of ``BAND_ROWS`` layout rows."""
+    height, width = tiled.shape
+    for top in range(GUTTER, height, BAND_ROWS):
+        bottom = min(height, top + BAND_ROWS)
+        yield top, bottom, tiled[top - GUTTER : bottom], mask[top:bottom, GUTTER : width - GUTTER]
+
+
 def grid_bits_and_gradients(tiled: torch.Tensor, mask: torch.Tensor, offsets: tuple[tuple[int, int], ...],
                             weights: tuple[torch.Tensor, ...], band_function: BandFunction = band_bits_and_gradients):
     """Bits of one grid in the tiled layout (``mask``: its real positions), and gradients
@@ -125,11 +134,8 @@ def grid_bits_and_gradients(tiled: torch.Tensor, mask: torch.Tensor, offsets: tu
     total = tiled.new_zeros(())
     layout_gradient = torch.zeros_like(tiled)
     weight_gradients = [torch.zeros_like(w) for w in weights]
-    height, width = tiled.shape
-    for top in range(GUTTER, height, BAND_ROWS):
-        bottom = min(height, top + BAND_ROWS)
-        bits, band_gradient, *gradients = band_function(
-            tiled[top - GUTTER : bottom], mask[top:bottom, GUTTER : width - GUTTER], offsets, weights)
+    for top, bottom, band, band_mask in _bands(tiled, mask):
+        bits, band_gradient, *gradients = band_function(band, band_mask, offsets, weights)
         total += bits
         layout_gradient[top - GUTTER : bottom] += band_gradient
         for accumulated, gradient in zip(weight_gradients, gradients):
@@ -141,9 +147,7 @@ def grid_bits_and_gradients(tiled: torch.Tensor, mask: torch.Tensor, offsets: tu
 def grid_bits(tiled: torch.Tensor, mask: torch.Tensor, offsets: tuple[tuple[int, int], ...],
               weights: tuple[torch.Tensor, ...]) -> torch.Tensor:
     """Bits of one grid in the tiled layout, band by band, without gradients."""
-    height, width = tiled.shape
-    return sum(band_bits(tiled[top - GUTTER : top + BAND_ROWS], mask[top : top + BAND_ROWS, GUTTER : width - GUTTER], offsets, weights)
-               for top in range(GUTTER, height, BAND_ROWS))
+    return sum(band_bits(band, band_mask, offsets, weights) for _, _, band, band_mask in _bands(tiled, mask))
 
 
 class ArmRate(torch.autograd.Function):

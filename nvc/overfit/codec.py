@@ -15,13 +15,14 @@ from bitstream import Chunk, Container, FormatError
 from entropy import EntropyDecodeError
 from entropy.integers import best_integer_scale, decode_integers, encode_integers
 from nvc.overfit.arm import Arm
+from nvc.overfit.chunks import OLAT, ONET
 from nvc.overfit.config import OverfitConfig
 from nvc.overfit.fit import Reporter, Schedule, fit
 from nvc.overfit.fixed_point import FRACTION_BITS, LATENT_LIMIT
 from nvc.overfit.latent_coding import coding_order, decode_latents, encode_latents
-from nvc.overfit.model import HARD, OverfitModel, grid_shapes
+from nvc.overfit.model import HARD, OverfitModel, eight_bit, eight_bit_mse, grid_shapes
 from nvc.overfit.nnquant import MAX_BIAS_SHIFT, QuantizedNetwork, choose_steps, fixed_point_arm, load_quantized
-from nvc.overfit.stream import LATENT_CHUNK, NETWORK_CHUNK, NetworkPayload, pack_grid, pack_network, unpack_grid, unpack_network_header
+from nvc.overfit.stream import NetworkPayload, pack_grid, pack_network, unpack_grid, unpack_network_header
 from nvc.overfit.synthesis import Synthesis
 from nvc.overfit.upsampling import Upsampling
 
@@ -33,11 +34,14 @@ def to_unit_tensor(pixels: np.ndarray) -> torch.Tensor:
 
 def to_pixels(image: torch.Tensor) -> np.ndarray:
     """(1, 3, H, W) in [0, 1] -> (H, W, 3) uint8."""
-    return torch.round(image[0].clamp(0, 1) * 255).to(torch.uint8).permute(1, 2, 0).numpy()
+    return eight_bit(image[0]).to(torch.uint8).permute(1, 2, 0).numpy()
 
 
 def _networks(config: OverfitConfig) -> tuple[Arm, Upsampling, Synthesis]:
-    return Arm(config.context, config.arm_hidden), Upsampling(config.levels), Synthesis(config.levels, config.synthesis_width)
+    """The networks of ``config``, to be loaded with decoded parameters (their random
+    initialisation does not touch the caller's random state)."""
+    with torch.random.fork_rng(devices=[]):
+        return Arm(config.context, config.arm_hidden), Upsampling(config.levels), Synthesis(config.levels, config.synthesis_width)
 
 
 def _quantize_networks(model: OverfitModel, image: torch.Tensor, lam: float) -> tuple[QuantizedNetwork, ...]:
@@ -51,8 +55,7 @@ def _quantize_networks(model: OverfitModel, image: torch.Tensor, lam: float) -> 
 
     @torch.no_grad()
     def distortion() -> float:
-        reconstruction = torch.round(model.synthesise(grids).clamp(0, 1) * 255) / 255
-        return float(torch.mean((reconstruction - image) ** 2))
+        return eight_bit_mse(model.synthesise(grids), image)
 
     arm = choose_steps(model.arm, rate, pixels, lam, FRACTION_BITS)
     synthesis = choose_steps(model.synthesis, distortion, pixels, lam, MAX_BIAS_SHIFT)
@@ -74,11 +77,11 @@ def encode_image(pixels: np.ndarray, config: OverfitConfig, lam: float, schedule
     arrays = [values for network in networks for values in network.integers]
     scale_indices = tuple(best_integer_scale(values)[0] for values in arrays)
     payload = NetworkPayload(config, networks, scale_indices, encode_integers(arrays, list(scale_indices)))
-    grids = [np.clip(grid.cpu().numpy().astype(np.int32), -LATENT_LIMIT, LATENT_LIMIT) for grid in model.rounded_latents(HARD)]
+    grids = [np.clip(grid.cpu().numpy(), -LATENT_LIMIT, LATENT_LIMIT).astype(np.int32) for grid in model.rounded_latents(HARD)]
     order = coding_order(grid_shapes(*pixels.shape[:2], config.levels), model.arm.offsets)
     coded = encode_latents(grids, fixed_point_arm(networks[0], config.arm_hidden), order)
-    return [Chunk(NETWORK_CHUNK, pack_network(payload))] + [
-        Chunk(LATENT_CHUNK, pack_grid(level, low, high, data)) for level, (low, high, data) in enumerate(coded)
+    return [Chunk(ONET, pack_network(payload))] + [
+        Chunk(OLAT, pack_grid(level, low, high, data)) for level, (low, high, data) in enumerate(coded)
     ]
 
 
@@ -88,8 +91,7 @@ def _array_shapes(networks) -> list[list[torch.Size]]:
 
 def read_networks(data: bytes) -> tuple[OverfitConfig, tuple[Arm, Upsampling, Synthesis], QuantizedNetwork]:
     """The networks of ONET data, dequantized, and the quantized ARM; FormatError if damaged."""
-    config, shifts, scale_indices, coded = unpack_network_header(
-        data, lambda config: sum(len(shapes) for shapes in _array_shapes(_networks(config))))
+    config, shifts, scale_indices, coded = unpack_network_header(data)
     networks = _networks(config)
     shapes = _array_shapes(networks)
     sizes = [int(np.prod(shape)) for network_shapes in shapes for shape in network_shapes]
@@ -110,9 +112,9 @@ def read_networks(data: bytes) -> tuple[OverfitConfig, tuple[Arm, Upsampling, Sy
 def decode_image(container: Container) -> np.ndarray:
     """(H, W, 3) uint8 pixels of a container holding ONET and OLAT chunks; FormatError if damaged."""
     header = container.header
-    config, (arm, upsampling, synthesis), quantized_arm = read_networks(container.chunk(NETWORK_CHUNK).data)
+    config, (arm, upsampling, synthesis), quantized_arm = read_networks(container.chunk(ONET).data)
     grids: dict[int, tuple[int, int, bytes]] = {}
-    for chunk in container.chunks_of(LATENT_CHUNK):
+    for chunk in container.chunks_of(OLAT):
         level, low, high, data = unpack_grid(chunk.data, config.levels)
         if level in grids:
             raise FormatError(f"two OLAT chunks for grid {level}")

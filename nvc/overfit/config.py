@@ -1,4 +1,4 @@
-"""The architecture of an overfitted image model; it is written into every stream."""
+"""The architecture of an overfitted image model (its sizes are written into every stream)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class OverfitConfig:
-    """Sizes of the per-image model (all fitted per image, all sent in the stream)."""
+    """Sizes of the per-image model. ``levels``, ``context``, ``arm_hidden`` and
+    ``synthesis_width`` are sent in each stream; the gain and the qualities are fixed."""
 
     levels: int = 7  # latent grids, from full resolution down to 1 / 2**(levels - 1)
     context: int = 8  # causal neighbours the ARM sees
@@ -15,6 +16,11 @@ class OverfitConfig:
     synthesis_width: int = 16  # hidden channels of the synthesis MLP
     latent_gain: float = 16.0  # latents are stored as round(gain * parameter)
     quality_levels: int = 8  # qualities 1..8, each a lambda (nvc.overfit.presets)
+
+    def parameter_arrays(self) -> int:
+        """How many parameter arrays the networks have: a weight and a bias per ARM layer,
+        two upsampling filters, and the synthesis' two layers and two 3x3 convolutions."""
+        return 2 * (self.arm_hidden + 1) + 2 + 8
 
     def macs_per_pixel(self) -> float:
         """Decoder multiply-accumulates per pixel (ARM on every latent, upsampling, synthesis)."""

@@ -23,16 +23,16 @@ import torch.nn.functional as F
 CONTEXT_OFFSETS: tuple[tuple[int, int], ...] = (
     (0, -1), (-1, 0), (-1, -1), (-1, 1), (0, -2), (-2, 0), (-3, 0), (0, -3),
     (-1, -2), (-2, 1), (-2, -1), (-1, 2), (-2, -2), (-1, -3), (-2, 2), (-3, 1),
-    (0, -4), (-1, 3), (-2, -3), (-2, 3), (-3, -1), (-3, 2), (-3, -2), (-4, 0),
 )
-GUTTER = 3  # zero rows above / columns left of every tile: the farthest offset of the first 16
+MAX_CONTEXT = len(CONTEXT_OFFSETS)
+GUTTER = 3  # zero rows above / columns left of every tile: the farthest offset
 TILE = 64
 
 
 def context_offsets(count: int) -> tuple[tuple[int, int], ...]:
-    """The first ``count`` neighbours; ValueError if they reach beyond the gutter."""
-    if not 1 <= count <= 16:
-        raise ValueError(f"context size {count} is not in 1..16")
+    """The first ``count`` neighbours; ValueError if ``count`` is not in 1..MAX_CONTEXT."""
+    if not 1 <= count <= MAX_CONTEXT:
+        raise ValueError(f"context size {count} is not in 1..{MAX_CONTEXT}")
     return CONTEXT_OFFSETS[:count]
 
 
@@ -42,7 +42,7 @@ def front_slope(offsets: tuple[tuple[int, int], ...]) -> int:
     slope = reach + 1
     for dy, dx in offsets:  # rows further up must also be strictly earlier
         if dy < 0 and not dx + slope * dy < 0:
-            slope = -(dx // dy) + 1
+            slope = dx // -dy + 1
     return slope
 
 

@@ -7,8 +7,9 @@ import numpy as np
 from bitstream import Chunk, Container
 from nvc.family import DecodedImage, EncodeOptions, ModelFamily
 from nvc.overfit.chunks import CHUNK_TYPES, OLAT, ONET
-from nvc.overfit.codec import decode_image, encode_image, read_networks
+from nvc.overfit.codec import decode_image, encode_image
 from nvc.overfit.presets import DEFAULT_EFFORT, EFFORTS, ENCODER_VERSION, LAMBDAS
+from nvc.overfit.stream import unpack_grid, unpack_network_header
 from nvc.registry import ModelEntry
 
 
@@ -40,11 +41,11 @@ class OverfitFamily(ModelFamily):
 
     def describe(self, entry: ModelEntry, container: Container) -> list[tuple[str, str]]:
         """Bytes of the networks and of each latent grid, and the decoder's MAC per pixel."""
-        config = read_networks(container.chunk(ONET).data)[0]
-        lines = [("network bytes", str(len(container.chunk(ONET).data))),
-                 ("MAC per pixel", f"{config.macs_per_pixel():.0f}")]
+        networks = container.chunk(ONET).data
+        config = unpack_network_header(networks)[0]
+        lines = [("network bytes", str(len(networks))), ("MAC per pixel", f"{config.macs_per_pixel():.0f}")]
         for chunk in container.chunks_of(OLAT):
-            lines.append((f"grid {chunk.data[0]} bytes", str(len(chunk.data))))
+            lines.append((f"grid {unpack_grid(chunk.data, config.levels)[0]} bytes", str(len(chunk.data))))
         return lines
 
 

@@ -27,7 +27,7 @@ import torch
 
 from nvc.optimizers import make_optimizer
 from nvc.overfit.config import OverfitConfig
-from nvc.overfit.model import HARD, OverfitModel, Rounding
+from nvc.overfit.model import HARD, OverfitModel, Rounding, eight_bit_mse
 
 CHECK_EVERY = 100
 SEED = 0
@@ -124,8 +124,7 @@ class Fitter:
     def check(self) -> tuple[float, float, float]:
         """Score with true rounding and an 8-bit output; keep the parameters if best."""
         reconstruction, bits = self.model(HARD)
-        reconstruction = torch.round(reconstruction.clamp(0, 1) * 255) / 255
-        mse = float(torch.mean((reconstruction - self.image) ** 2))
+        mse = eight_bit_mse(reconstruction, self.image)
         bpp = float(bits) / self.pixels
         loss = mse + self.lam * bpp
         if loss < self.best_loss:
@@ -186,10 +185,12 @@ def _warm_up(config: OverfitConfig, image: torch.Tensor, lam: float, schedule: S
 
 def fit(image: torch.Tensor, config: OverfitConfig, lam: float, schedule: Schedule,
         report: Reporter | None = None) -> OverfitModel:
-    """Fit a model to a (1, 3, H, W) image in [0, 1]. The same image gives the same model
-    (the random initialisations and noise come from a fixed seed; the caller's random
-    state is left as it was)."""
-    with torch.random.fork_rng(devices=[]):
+    """Fit a model to a (1, 3, H, W) image in [0, 1]. On the CPU the same image gives the same
+    model (the random initialisations and noise come from a fixed seed; CUDA kernels are not
+    all deterministic); the caller's random state, on the CPU and the image's GPU, is left as
+    it was."""
+    devices = [image.device.index or 0] if image.is_cuda else []
+    with torch.random.fork_rng(devices=devices):
         torch.manual_seed(SEED)
         return _fit(image, config, lam, schedule, report)
 

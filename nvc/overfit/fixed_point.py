@@ -5,7 +5,8 @@ The coded latents are integers and the ARM's parameters are integers times a pow
 carry ``FRACTION_BITS`` fractional bits, each layer's sum is exact and is floored back to
 that precision (and clipped, to bound them). The sums are formed by float64 matrix products, which are exact (and so
 independent of the summation order, threads and SIMD width) as long as every partial sum
-is an integer below 2**53; the bounds below keep them under 2**40. The outputs are the
+is an integer below 2**53; the bounds below keep them under about 2**42 (16 inputs of at
+most 2**22 times weights of at most 2**15, plus the bias and the residual). The outputs are the
 mean in 1/256 units and the log-scale in 1/256 units, which index a table of scales
 computed with correctly rounded arithmetic (``decimal``), so the range coder is driven
 by the same numbers everywhere.
@@ -26,9 +27,8 @@ ONE = 2**FRACTION_BITS
 LOG_SCALE_LOW = round(LOG_SCALE_MIN * ONE)
 LOG_SCALE_HIGH = round(LOG_SCALE_MAX * ONE)
 MAX_WEIGHT_SHIFT = 12  # finest weight step 2**-12
-MAX_PARAMETER = 2**15  # |integer parameter| bound checked on both sides
 LATENT_LIMIT = 2**10  # |latent| bound of the coder
-ACTIVATION_LIMIT = float(2 ** (FRACTION_BITS + 14))  # hidden activations are clipped to [0, 2**14)
+ACTIVATION_LIMIT = float(2 ** (FRACTION_BITS + 14))  # hidden activations are clipped to [0, 2**14] (real units)
 
 
 @functools.lru_cache(maxsize=1)

@@ -22,6 +22,16 @@ from nvc.overfit.synthesis import Synthesis
 from nvc.overfit.upsampling import Upsampling
 
 
+def eight_bit(image: torch.Tensor) -> torch.Tensor:
+    """An image in [0, 1] as the decoder outputs it: clamped and rounded to 0..255 (float)."""
+    return torch.round(image.clamp(0, 1) * 255)
+
+
+def eight_bit_mse(reconstruction: torch.Tensor, image: torch.Tensor) -> float:
+    """MSE (on the [0, 1] scale) of the 8-bit output of ``reconstruction`` against ``image``."""
+    return float(torch.mean((eight_bit(reconstruction) / 255 - image) ** 2))
+
+
 def grid_shapes(height: int, width: int, levels: int) -> list[tuple[int, int]]:
     """(h, w) of every latent grid, full resolution first."""
     return [(-(-height // 2**level), -(-width // 2**level)) for level in range(levels)]

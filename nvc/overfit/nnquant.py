@@ -78,16 +78,17 @@ Score = Callable[[], float]
 
 
 def _best(network: nn.Module, candidates: list[tuple[int, int]], score: Score, pixels: int, lam: float,
-          original: dict) -> tuple[float, QuantizedNetwork]:
-    best = (math.inf, None)
+          original: dict) -> QuantizedNetwork | None:
+    """The candidate (weight shift, bias shift) of least loss; None if no candidate fits."""
+    best_loss, best = math.inf, None
     for weight_shift, bias_shift in candidates:
         quantized = quantize(network, weight_shift, bias_shift)
         if quantized is None:
             continue
         load_quantized(network, quantized)
         loss = score() + lam * quantized.bits() / pixels
-        if loss < best[0]:
-            best = (loss, quantized)
+        if loss < best_loss:
+            best_loss, best = loss, quantized
         network.load_state_dict(original)
     return best
 
@@ -110,11 +111,11 @@ def choose_steps(network: nn.Module, score: Score, pixels: int, lam: float, bias
     def finest(shift: int) -> int:
         return max(0, min(shift + bias_headroom, fitting))
 
-    _, best = _best(network, [(shift, finest(shift)) for shift in WEIGHT_SHIFTS], score, pixels, lam, original)
+    best = _best(network, [(shift, finest(shift)) for shift in WEIGHT_SHIFTS], score, pixels, lam, original)
     if best is None:
         raise ValueError("no quantization step fits the network's parameters")
     if has_biases:
         shifts = range(0, finest(best.weight_shift) + 1)
-        _, best = _best(network, [(best.weight_shift, shift) for shift in shifts], score, pixels, lam, original)
+        best = _best(network, [(best.weight_shift, shift) for shift in shifts], score, pixels, lam, original)
     load_quantized(network, best)
     return best

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from nvc.overfit.config import OverfitConfig
 from nvc.overfit.fit import Schedule
 
-QUALITIES = range(1, 9)
+QUALITIES = range(1, OverfitConfig.quality_levels + 1)
 # lambda of quality 1..8: MSE (on [0, 1]) + lambda * bits per pixel; geometric, from about
 # 0.1 to about 1.5 bpp on Kodak.
 LAMBDAS = tuple(0.016 / (160 ** (1 / 7)) ** (quality - 1) for quality in QUALITIES)

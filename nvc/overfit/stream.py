@@ -17,17 +17,16 @@ import struct
 from dataclasses import dataclass
 
 from bitstream import FormatError
-from nvc.overfit.chunks import OLAT as LATENT_CHUNK, ONET as NETWORK_CHUNK
 from nvc.overfit.config import OverfitConfig
-from nvc.overfit.fixed_point import LATENT_LIMIT, MAX_WEIGHT_SHIFT
+from nvc.overfit.context import MAX_CONTEXT
+from nvc.overfit.fixed_point import FRACTION_BITS, LATENT_LIMIT, MAX_WEIGHT_SHIFT
 from nvc.overfit.nnquant import MAX_BIAS_SHIFT, QuantizedNetwork
 
 FORMAT_VERSION = 1
 _ARCHITECTURE = struct.Struct(">BBBBB")
 _SHIFTS = struct.Struct(">BB")
 _GRID = struct.Struct(">Bhh")
-__all__ = ["LATENT_CHUNK", "NETWORK_CHUNK", "NetworkPayload", "pack_grid", "pack_network", "unpack_grid", "unpack_network_header"]
-LIMITS = {"levels": (1, 8), "context": (1, 16), "arm_hidden": (0, 4), "synthesis_width": (1, 64)}
+LIMITS = {"levels": (1, 8), "context": (1, MAX_CONTEXT), "arm_hidden": (0, 4), "synthesis_width": (1, 64)}
 NETWORKS = ("arm", "upsampling", "synthesis")
 
 
@@ -50,10 +49,9 @@ def pack_network(payload: NetworkPayload) -> bytes:
     return b"".join(parts) + payload.coded
 
 
-def unpack_network_header(data: bytes, arrays_of) -> tuple[OverfitConfig, list[tuple[int, int]], list[int], bytes]:
-    """(config, shifts per network, scale indices, coded bytes) of ONET data; ``arrays_of(config)``
-    says how many parameter arrays the config has. FormatError if malformed."""
-    if len(data) < _ARCHITECTURE.size + 3 * _SHIFTS.size:
+def unpack_network_header(data: bytes) -> tuple[OverfitConfig, list[tuple[int, int]], list[int], bytes]:
+    """(config, shifts per network, scale indices, coded bytes) of ONET data; FormatError if malformed."""
+    if len(data) < _ARCHITECTURE.size + len(NETWORKS) * _SHIFTS.size:
         raise FormatError("ONET chunk too short")
     version, levels, context, hidden, width = _ARCHITECTURE.unpack_from(data)
     if version != FORMAT_VERSION:
@@ -68,8 +66,10 @@ def unpack_network_header(data: bytes, arrays_of) -> tuple[OverfitConfig, list[t
     shifts = [_SHIFTS.unpack_from(data, offset + i * _SHIFTS.size) for i in range(len(NETWORKS))]
     if any(not 0 <= w <= MAX_WEIGHT_SHIFT or not 0 <= b <= MAX_BIAS_SHIFT for w, b in shifts):
         raise FormatError("ONET quantization shift out of range")
+    if shifts[0][1] > shifts[0][0] + FRACTION_BITS:  # the fixed-point ARM adds its biases exactly
+        raise FormatError("ONET ARM bias step is finer than the fixed-point ARM allows")
     offset += len(NETWORKS) * _SHIFTS.size
-    count = arrays_of(config)
+    count = config.parameter_arrays()
     if len(data) < offset + count:
         raise FormatError("ONET chunk too short for its scale indices")
     return config, shifts, list(data[offset : offset + count]), data[offset + count :]

@@ -16,7 +16,9 @@ from bitstream.framing import Chunk
 from nvc.overfit.context import context_offsets
 from nvc.overfit.fixed_point import FixedPointArm
 from nvc.overfit.latent_coding import coding_order, decode_latents, encode_latents
+from nvc.coding import describe_stream
 from nvc.overfit.model import grid_shapes
+from nvc.registry import get_model_entry
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -119,6 +121,34 @@ def test_damaged_streams_give_format_errors(overfit_stream):
         nvc.decode(rewritten(overfit_stream, lambda chunks: [Chunk(b"ONET", bytes([2]) + chunks[0].data[1:])] + chunks[1:]))
     with pytest.raises(FormatError):
         nvc.decode(rewritten(overfit_stream, lambda chunks: [Chunk(b"ONET", chunks[0].data[:5])] + chunks[1:]))
+
+
+def test_forged_networks_and_grids_give_format_errors_in_decode_and_info(overfit_stream):
+    def arm_shifts(weight: int, bias: int):
+        def edit(chunks):
+            data = bytearray(chunks[0].data)
+            data[5:7] = bytes([weight, bias])  # the ARM's shifts follow the 5-byte architecture
+            return [Chunk(b"ONET", bytes(data))] + chunks[1:]
+        return edit
+
+    with pytest.raises(FormatError, match="ARM bias step"):
+        nvc.decode(rewritten(overfit_stream, arm_shifts(2, 11)))  # finer than weight step + 8 fraction bits
+    empty_grid = rewritten(overfit_stream, lambda chunks: chunks[:-1] + [Chunk(b"OLAT", b"")])
+    entry = get_model_entry("overfit")
+    for stream in (empty_grid, rewritten(overfit_stream, lambda chunks: [Chunk(b"ONET", chunks[0].data[:6])] + chunks[1:])):
+        with pytest.raises(FormatError):
+            nvc.decode(stream)
+        with pytest.raises(FormatError):
+            describe_stream(entry, read_container(stream))
+    lines = dict(describe_stream(entry, read_container(overfit_stream)))
+    assert int(lines["network bytes"]) == len(read_container(overfit_stream).chunks[0].data)
+    assert [name for name in lines if name.startswith("grid")] == [f"grid {level} bytes" for level in range(7)]
+
+
+def test_decoding_leaves_the_callers_random_state_alone(overfit_stream):
+    state = torch.random.get_rng_state()
+    nvc.decode(overfit_stream)
+    assert torch.equal(state, torch.random.get_rng_state())
 
 
 def test_payload_mutations_decode_or_fail_cleanly(overfit_stream, overfit_image):

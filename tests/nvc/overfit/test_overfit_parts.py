@@ -6,10 +6,12 @@ import torch
 import torch.nn.functional as F
 
 from nvc.overfit.arm import Arm, ArmRate, band_bits_and_gradients
+from nvc.overfit.config import OverfitConfig
 from nvc.overfit.context import GUTTER, TiledLayout, context_offsets, front_slope
 from nvc.overfit.filters import polyphase
 from nvc.overfit.rate import laplace_bits, laplace_bits_and_slopes, log_scale
-from nvc.overfit.upsampling import BICUBIC_HALF, symmetric, upsample2x
+from nvc.overfit.synthesis import Synthesis
+from nvc.overfit.upsampling import BICUBIC_HALF, Upsampling, symmetric, upsample2x
 
 
 def reference_bits(x: torch.Tensor, raw: torch.Tensor) -> torch.Tensor:
@@ -101,3 +103,10 @@ def test_every_neighbour_is_on_an_earlier_front():
         offsets = context_offsets(count)
         slope = front_slope(offsets)
         assert all(dx + slope * dy < 0 for dy, dx in offsets)
+    assert front_slope(((-1, 0), (-2, 5))) == 3  # raised for a far neighbour: the smallest slope that works
+
+
+def test_parameter_array_count_matches_the_networks():
+    for config in (OverfitConfig(), OverfitConfig(levels=3, context=4, arm_hidden=0, synthesis_width=5)):
+        networks = Arm(config.context, config.arm_hidden), Upsampling(config.levels), Synthesis(config.levels, config.synthesis_width)
+        assert config.parameter_arrays() == sum(len(group) for network in networks for group in network.weights_and_biases())
