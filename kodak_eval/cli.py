@@ -97,8 +97,11 @@ def main() -> None:
 @click.option("--lpips", type=click.Path(path_type=Path),
               help="folder with vgg16-397923af.pth and lpips' vgg.pth, to measure LPIPS (nothing is downloaded)")
 @click.option("--progress/--no-progress", default=True, show_default=True)
+@click.option("--reuse-without-streams", is_flag=True,
+              help="reuse cached results whose stream files are gone (e.g. results kept without them)")
 @reports_errors
-def run(images, codecs, limit, setting_lists, out, jobs, against, published, memory, lpips, progress) -> None:
+def run(images, codecs, limit, setting_lists, out, jobs, against, published, memory, lpips, progress,
+        reuse_without_streams) -> None:
     """Code every image with every codec setting; write results, report.md and rd.png/svg."""
     from kodak_eval.codecs import codec_names, get_codec
     from kodak_eval.images import resolve_images
@@ -119,7 +122,7 @@ def run(images, codecs, limit, setting_lists, out, jobs, against, published, mem
         Lpips(lpips)
     found = resolve_images(images, progress)
     paths = found[:limit]
-    records = run_codecs(chosen, paths, out, jobs or default_jobs(), progress, lpips)
+    records = run_codecs(chosen, paths, out, jobs or default_jobs(), progress, lpips, reuse_without_streams)
     summaries = []
     for codec in chosen:
         middle = codec.settings[len(codec.settings) // 2]

@@ -26,7 +26,7 @@ from nvc.coding import image_header
 from nvc.overfit.codec import encode_image, to_unit_tensor
 from nvc.overfit.fit import Fitter, Progress
 from nvc.overfit.model import OverfitModel, Rounding
-from nvc.overfit.presets import EFFORTS, LAMBDAS
+from nvc.overfit.presets import EFFORTS, LAMBDAS, architecture
 from nvc.registry import get_model_entry
 
 MODEL = "overfit"
@@ -51,7 +51,7 @@ def step_seconds(pixels: np.ndarray, quality: int, steps: int) -> float:
     """Median seconds of one fitting step (forward, backward, optimiser) on ``pixels``."""
     image = to_unit_tensor(pixels)
     entry = get_model_entry(MODEL)
-    fitter = Fitter(OverfitModel(entry.config, *pixels.shape[:2]), image, LAMBDAS[quality - 1], EFFORTS["normal"])
+    fitter = Fitter(OverfitModel(architecture(entry.config, quality), *pixels.shape[:2]), image, LAMBDAS[quality - 1], EFFORTS["normal"])
     return median_seconds(lambda: fitter.step(TIMED_ROUNDING), steps, warmup=3)
 
 
@@ -61,7 +61,7 @@ def run_effort(pixels: np.ndarray, quality: int, effort: str, decodes: int) -> E
     curve: list[Progress] = []
     schedule = EFFORTS[effort]
     start = time.perf_counter()
-    chunks = encode_image(pixels, entry.config, LAMBDAS[quality - 1], schedule, curve.append)
+    chunks = encode_image(pixels, architecture(entry.config, quality), LAMBDAS[quality - 1], schedule, curve.append)
     encode_s = time.perf_counter() - start
     data = write_container(image_header(pixels, quality, MODEL), chunks)
     decoded = nvc.decode(data)
@@ -105,7 +105,7 @@ def plot_curves(results: list[EffortResult], title: str, path: Path) -> None:
 
 def summary_markdown(image: Path, quality: int, seconds_per_step: float, results: list[EffortResult]) -> str:
     """The benchmark's table."""
-    config = get_model_entry(MODEL).config
+    config = architecture(get_model_entry(MODEL).config, quality)
     rows = [[r.effort, str(r.iterations), f"{r.encode_s:.1f}", str(r.bytes), f"{r.bpp:.4f}", f"{r.psnr:.2f}",
              f"{1000 * r.decode_s:.0f}"] for r in results]
     table = markdown_table(["effort", "iterations", "encode (s)", "bytes", "bpp", "PSNR (dB)", "decode (ms)"], rows)

@@ -119,17 +119,20 @@ def plan_jobs(codecs: list[Codec], images: list[Path], out: Path, lpips: Path | 
     return [
         Job(codec.name, setting, image,
             out / STREAM_FOLDER / codec.name / str(setting) / f"{image.stem}{codec.suffix}",
-            cache_key(codec.identity + metrics, setting, digests[image]), lpips)
+            cache_key(codec.setting_identity(setting) + metrics, setting, digests[image]), lpips)
         for codec in codecs for setting in codec.settings for image in images
     ]
 
 
 def run_codecs(codecs: list[Codec], images: list[Path], out: Path, jobs: int = 1,
-               progress: bool = True, lpips: Path | None = None) -> dict[str, list[ImageResult]]:
+               progress: bool = True, lpips: Path | None = None,
+               reuse_without_streams: bool = False) -> dict[str, list[ImageResult]]:
     """Run every codec over ``images`` (reusing cached results); per-codec records, in sweep order.
 
     ``jobs > 1`` needs codecs that ``get_codec`` can rebuild by name in a fresh process.
     ``lpips``: a folder of LPIPS weights (see ``perceptual``) to measure LPIPS too.
+    A cached result is computed again when its stream file is gone from ``out``, unless
+    ``reuse_without_streams`` (for results kept without their streams).
     """
     planned = plan_jobs(codecs, images, out, lpips)
     by_name = {codec.name: codec for codec in codecs}
@@ -142,7 +145,8 @@ def run_codecs(codecs: list[Codec], images: list[Path], out: Path, jobs: int = 1
 
     results = run_cached(planned, ResultCache(out / CACHE_FOLDER), run_here, run_in_worker=_run_in_worker,
                          workers=jobs, worker_initializer=_single_threaded_worker,
-                         still_valid=lambda job: job.stream.exists(), progress=progress, unit="img")
+                         still_valid=lambda job: reuse_without_streams or job.stream.exists(),
+                         progress=progress, unit="img")
     return {codec.name: [results[job] for job in planned if job.codec == codec.name] for codec in codecs}
 
 

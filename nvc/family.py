@@ -71,9 +71,10 @@ class ModelFamily(ABC):
         """Extra (label, value) lines for ``nvc info`` about a stream of this family."""
         return []
 
-    def encoder_identity(self, entry: ModelEntry, effort: str | None = None) -> str:
+    def encoder_identity(self, entry: ModelEntry, effort: str | None = None, quality: int | None = None) -> str:
         """What, besides the weights, decides the encoder's output at an effort (None: the
-        default), for result caches; empty when that is the weights alone."""
+        default) and a quality (None: all of them), for result caches; empty when that is
+        the weights alone."""
         return ""
 
     def check_options(self, entry: ModelEntry, options: EncodeOptions) -> None:

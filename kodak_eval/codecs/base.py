@@ -26,6 +26,11 @@ class Codec(ABC):
         """Everything that changes its output (library versions, weights digest, presets):
         part of the cache key, so a new version of a library recomputes its results."""
 
+    def setting_identity(self, setting: int) -> str:
+        """The identity that keys one setting's results: the codec's, unless what changes
+        the output differs between settings."""
+        return self.identity
+
     @abstractmethod
     def encode(self, rgb: np.ndarray, setting: int) -> bytes:
         """Compress a uint8 (H, W, 3) image at one setting."""

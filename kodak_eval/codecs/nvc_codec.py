@@ -27,7 +27,14 @@ class NvcCodec(Codec):
 
     @property
     def identity(self) -> str:
-        encoder = family_for(self._entry).encoder_identity(self._entry, self.effort)
+        return self._identity(None)
+
+    def setting_identity(self, setting: int) -> str:
+        """The identity of one quality (the overfitted family's architecture depends on it)."""
+        return self._identity(setting)
+
+    def _identity(self, quality: int | None) -> str:
+        encoder = family_for(self._entry).encoder_identity(self._entry, self.effort, quality)
         return f"{self.name}; weights sha256 {self._entry.sha256}" + (f"; {encoder}" if encoder else "")
 
     def load(self) -> None:

@@ -8,7 +8,7 @@ from bitstream import Chunk, Container
 from nvc.family import DecodedImage, EncodeOptions, ModelFamily
 from nvc.overfit.chunks import CHUNK_TYPES, OLAT, ONET
 from nvc.overfit.codec import decode_image, encode_image
-from nvc.overfit.presets import DEFAULT_EFFORT, EFFORTS, ENCODER_VERSION, LAMBDAS
+from nvc.overfit.presets import DEFAULT_EFFORT, EFFORTS, ENCODER_VERSION, LAMBDAS, architecture, describe_architectures
 from nvc.overfit.stream import unpack_grid, unpack_network_header
 from nvc.registry import ModelEntry
 
@@ -24,16 +24,18 @@ class OverfitFamily(ModelFamily):
         """Nothing to load: the networks come with each stream."""
 
     def encode(self, entry: ModelEntry, pixels: np.ndarray, quality: int, options: EncodeOptions) -> list[Chunk]:
-        """Fit a model at the quality's lambda for the effort's schedule, and code it."""
+        """Fit the quality's architecture at its lambda for the effort's schedule, and code it."""
         schedule = EFFORTS[options.effort or DEFAULT_EFFORT]
         progress = options.progress
         report = (lambda state: progress(state.fraction)) if progress else None
-        return encode_image(pixels, entry.config, LAMBDAS[quality - 1], schedule, report)
+        return encode_image(pixels, architecture(entry.config, quality), LAMBDAS[quality - 1], schedule, report)
 
-    def encoder_identity(self, entry: ModelEntry, effort: str | None = None) -> str:
-        """The encoder's version, the effort's schedule and the architecture: the fit is the encoder."""
+    def encoder_identity(self, entry: ModelEntry, effort: str | None = None, quality: int | None = None) -> str:
+        """The encoder's version, the effort's schedule and the architecture (the quality's, or
+        every quality's when None): the fit is the encoder."""
         effort = effort or DEFAULT_EFFORT
-        return f"encoder {ENCODER_VERSION}; effort {effort}: {EFFORTS[effort]}; {entry.config}"
+        sizes = architecture(entry.config, quality) if quality else describe_architectures(entry.config)
+        return f"encoder {ENCODER_VERSION}; effort {effort}: {EFFORTS[effort]}; {sizes}"
 
     def decode(self, entry: ModelEntry, container: Container, conceal: bool) -> DecodedImage:
         """Decode the networks and latents, and synthesise."""

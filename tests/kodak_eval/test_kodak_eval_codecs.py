@@ -10,6 +10,7 @@ from kodak_eval.codecs.video import padded
 from kodak_eval.color import rgb_to_ycbcr, ycbcr_to_rgb
 from kodak_eval.errors import EvalError
 from kodak_eval.metrics import psnr_rgb
+from nvc.overfit.presets import WIDE_CONTEXT, WIDE_CONTEXT_FROM
 
 
 def smooth_image(height: int, width: int) -> np.ndarray:
@@ -64,6 +65,13 @@ def test_colour_conversion_round_trips_within_rounding():
 def test_padding_to_even_and_minimum_sides():
     assert padded(np.zeros((17, 3, 3), np.uint8), 16).shape == (18, 16, 3)
     assert padded(np.zeros((40, 64, 3), np.uint8), 16).shape == (40, 64, 3)
+
+
+def test_each_overfit_quality_is_cached_under_its_own_architecture():
+    codec = get_codec("nvc-overfit")
+    assert codec.setting_identity(1) == codec.setting_identity(WIDE_CONTEXT_FROM - 1) != codec.setting_identity(WIDE_CONTEXT_FROM)
+    assert f"context={WIDE_CONTEXT}" in codec.setting_identity(WIDE_CONTEXT_FROM)
+    assert get_codec("jpeg-420").setting_identity(50) == get_codec("jpeg-420").identity
 
 
 def test_effort_is_part_of_an_nvc_codec_name_and_cache_identity():

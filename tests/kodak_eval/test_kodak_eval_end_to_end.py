@@ -97,6 +97,21 @@ def test_rerun_uses_the_cache_and_new_images_are_added(images, tmp_path):
     assert len(again) == len(first) * 3 // 2 and set(first) <= set(again)
 
 
+def test_a_result_without_its_stream_is_recomputed_unless_reuse_is_asked(images, tmp_path):
+    out = tmp_path / "out"
+    args = ("run", "--images", images, "--codecs", "webp", "--out", out, "--jobs", 1, "--no-memory", "--no-progress")
+    assert run(*args)[0] == 0
+    first = read_per_image(out / "webp.per_image.json")
+    streams = sorted((out / "streams").rglob("*.webp"))
+    assert streams
+    for stream in streams:
+        stream.unlink()
+    assert run(*args, "--reuse-without-streams")[0] == 0
+    assert read_per_image(out / "webp.per_image.json") == first and not any(s.exists() for s in streams)
+    assert run(*args)[0] == 0
+    assert read_per_image(out / "webp.per_image.json") != first and all(s.exists() for s in streams)
+
+
 def test_parallel_workers_give_the_same_sizes(images, tmp_path):
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     for out, jobs in ((serial, 1), (parallel, 2)):

@@ -13,11 +13,15 @@ import torch
 import nvc
 from bitstream import FormatError, read_container, write_container
 from bitstream.framing import Chunk
+from nvc.overfit.chunks import ONET
+from nvc.overfit.config import OverfitConfig
 from nvc.overfit.context import context_offsets
 from nvc.overfit.fixed_point import FixedPointArm
 from nvc.overfit.latent_coding import coding_order, decode_latents, encode_latents
 from nvc.coding import describe_stream
 from nvc.overfit.model import grid_shapes
+from nvc.overfit.presets import WIDE_CONTEXT, WIDE_CONTEXT_FROM
+from nvc.overfit.stream import unpack_network_header
 from nvc.registry import get_model_entry
 
 REPO = Path(__file__).resolve().parents[3]
@@ -40,6 +44,13 @@ def test_round_trip(overfit_image, overfit_stream):
 def test_rate_grows_with_quality(overfit_image, overfit_stream, tiny_effort):
     low = nvc.encode(overfit_image, quality=1, model="overfit", effort=tiny_effort)
     assert len(low) < len(overfit_stream)
+
+
+def test_high_qualities_fit_an_arm_with_the_wide_context(overfit_image, overfit_stream, tiny_effort):
+    high = nvc.encode(overfit_image, quality=WIDE_CONTEXT_FROM, model="overfit", effort=tiny_effort)
+    contexts = [unpack_network_header(read_container(s).chunk(ONET).data)[0].context for s in (overfit_stream, high)]
+    assert contexts == [OverfitConfig().context, WIDE_CONTEXT] and WIDE_CONTEXT != OverfitConfig().context
+    assert psnr(nvc.decode(high), overfit_image) > psnr(nvc.decode(overfit_stream), overfit_image)
 
 
 def random_arm(rng: np.random.Generator, context: int) -> FixedPointArm:
