@@ -24,6 +24,7 @@ from kodak_eval.tables import markdown_table
 from kodak_eval.timing import median_seconds
 from nvc.coding import image_header
 from nvc.overfit.codec import encode_image, to_unit_tensor
+from nvc.overfit.config import OverfitConfig
 from nvc.overfit.fit import Fitter, Progress
 from nvc.overfit.model import OverfitModel, Rounding
 from nvc.overfit.presets import EFFORTS, LAMBDAS, architecture
@@ -47,21 +48,24 @@ class EffortResult:
     curve: list[Progress] = field(default_factory=list)
 
 
+def fitted_config(quality: int) -> OverfitConfig:
+    """The architecture the overfitted model fits at ``quality``."""
+    return architecture(get_model_entry(MODEL).config, quality)
+
+
 def step_seconds(pixels: np.ndarray, quality: int, steps: int) -> float:
     """Median seconds of one fitting step (forward, backward, optimiser) on ``pixels``."""
     image = to_unit_tensor(pixels)
-    entry = get_model_entry(MODEL)
-    fitter = Fitter(OverfitModel(architecture(entry.config, quality), *pixels.shape[:2]), image, LAMBDAS[quality - 1], EFFORTS["normal"])
+    fitter = Fitter(OverfitModel(fitted_config(quality), *pixels.shape[:2]), image, LAMBDAS[quality - 1], EFFORTS["normal"])
     return median_seconds(lambda: fitter.step(TIMED_ROUNDING), steps, warmup=3)
 
 
 def run_effort(pixels: np.ndarray, quality: int, effort: str, decodes: int) -> EffortResult:
     """Encode ``pixels`` at ``effort``, decode the stream, and keep the fit's curve."""
-    entry = get_model_entry(MODEL)
     curve: list[Progress] = []
     schedule = EFFORTS[effort]
     start = time.perf_counter()
-    chunks = encode_image(pixels, architecture(entry.config, quality), LAMBDAS[quality - 1], schedule, curve.append)
+    chunks = encode_image(pixels, fitted_config(quality), LAMBDAS[quality - 1], schedule, curve.append)
     encode_s = time.perf_counter() - start
     data = write_container(image_header(pixels, quality, MODEL), chunks)
     decoded = nvc.decode(data)
@@ -105,7 +109,7 @@ def plot_curves(results: list[EffortResult], title: str, path: Path) -> None:
 
 def summary_markdown(image: Path, quality: int, seconds_per_step: float, results: list[EffortResult]) -> str:
     """The benchmark's table."""
-    config = architecture(get_model_entry(MODEL).config, quality)
+    config = fitted_config(quality)
     rows = [[r.effort, str(r.iterations), f"{r.encode_s:.1f}", str(r.bytes), f"{r.bpp:.4f}", f"{r.psnr:.2f}",
              f"{1000 * r.decode_s:.0f}"] for r in results]
     table = markdown_table(["effort", "iterations", "encode (s)", "bytes", "bpp", "PSNR (dB)", "decode (ms)"], rows)
