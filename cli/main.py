@@ -74,7 +74,8 @@ def main() -> None:
 @click.option("--quality", "-q", type=int, default=4, show_default=True, help="quality level (1 = smallest)")
 @click.option("--model", "-m", default=DEFAULT_MODEL, show_default=True, help="model name (see 'nvc models')")
 @click.option("--effort", type=click.Choice(["fast", "normal", "slow"]),
-              help="encoder search effort, for models that search (overfit; default: normal)")
+              help="encoder search effort: overfit, how long the fit runs (default normal); "
+                   "checkerboard and hyperprior, steps of latent refinement (default fast: none)")
 @click.option("--frames", type=click.IntRange(min=1), help="video: code at most this many frames")
 @click.option("--intra-period", type=int, default=32, show_default=True,
               help="video: an intra frame every N frames (1: all intra; -1: only the first), P-frames between")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tomllib
 from pathlib import Path
 
 import torch
@@ -35,8 +36,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", help="override the config's training image folder")
     parser.add_argument("--init-from", help="start from these weights (.safetensors) if not resuming")
     parser.add_argument("--total-steps", type=int, help="override the schedule length (e.g. to end a run sooner)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
+                        help="override a top-level config key with a TOML value (optimizer=\"soap\", "
+                             "validate_every=250); repeatable")
     args = parser.parse_args(argv)
-    overrides = {"data_dir": args.data_dir} if args.data_dir else {}
+    overrides = dict(parse_setting(item) for item in args.settings)
+    if args.data_dir:
+        overrides["data_dir"] = args.data_dir
     if args.total_steps:
         overrides["total_steps"] = args.total_steps
     config = load_config(args.config, overrides)
@@ -55,6 +61,17 @@ def main(argv: list[str] | None = None) -> None:
     echo(f"data: {data}; device {trainer.device}, {ranks.world_size} rank(s)")
     run_training(trainer, args.minutes, echo)
     distributed.stop(ranks)
+
+
+def parse_setting(item: str) -> tuple[str, object]:
+    """``KEY=VALUE`` with VALUE in TOML (a bare word is taken as a string) to (key, value)."""
+    key, equals, value = item.partition("=")
+    if not equals or not key.strip():
+        raise SystemExit(f"python -m training: error: --set expects KEY=VALUE, not '{item}'")
+    try:
+        return key.strip(), tomllib.loads(f"value = {value}")["value"]
+    except tomllib.TOMLDecodeError:
+        return key.strip(), value
 
 
 def with_cpu_malloc_settings() -> None:

@@ -22,7 +22,7 @@ from torch import nn
 from nvc.compressai_compat import quantize_ste
 from nvc.anchors import checkerboard
 from nvc.image.config import CheckerboardConfig
-from nvc.image.hyperprior import GainedHyperprior, LatentGroup, _conv, _deconv
+from nvc.image.hyperprior import GainedHyperprior, LatentGroup, Rounding, _conv, _deconv
 
 
 class ResidualBottleneck(nn.Module):
@@ -136,19 +136,22 @@ class CheckerboardHyperprior(GainedHyperprior):
         return self._slice_parameters(index, hyper, previous, anchors)
 
     # -- training --------------------------------------------------------------------------------
-    def latent_training(self, y: torch.Tensor, hyper: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Both passes of every slice, as coding runs them, with straight-through y_hat."""
+    def latent_training(self, y: torch.Tensor, hyper: torch.Tensor,
+                        rounding: Rounding | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Both passes of every slice, as coding runs them (see ``GainedHyperprior.latent_training``):
+        the anchors are rounded around the first pass's means, the rest around the second's."""
+        round_ = rounding or quantize_ste
         mask = checkerboard(*y.shape[2:]).to(y.device)
         y_hats, likelihoods = [], []
         for index, (begin, end) in enumerate(self.slice_bounds):
             y_slice = y[:, begin:end]
             previous = torch.cat(y_hats, dim=1) if y_hats else y[:, :0]
             scales, means = self._slice_parameters(index, hyper, previous, None)
-            anchors = (quantize_ste(y_slice - means) + means) * mask
-            second_scales, second_means = self._slice_parameters(index, hyper, previous, anchors)
+            anchors = round_(y_slice - means) + means
+            second_scales, second_means = self._slice_parameters(index, hyper, previous, anchors * mask)
             scales = torch.where(mask, scales, second_scales)
             means = torch.where(mask, means, second_means)
-            _, slice_likelihoods = self.gaussian_conditional(y_slice, scales, means=means)
-            y_hats.append(quantize_ste(y_slice - means) + means)
-            likelihoods.append(slice_likelihoods)
+            y_hat = torch.where(mask, anchors, round_(y_slice - means) + means)
+            y_hats.append(y_hat)
+            likelihoods.append(self.latent_likelihoods(y_slice, y_hat, scales, means, rounding is None))
         return torch.cat(y_hats, dim=1), torch.cat(likelihoods, dim=1)

@@ -41,6 +41,7 @@ from nvc.image.entropy_parameters import (
 )
 from nvc.image.chunks import YLAT, ZLAT
 from nvc.image.hyperprior import GainedHyperprior, LatentGroup, group_positions
+from nvc.image.refine import Refinement, refine_latents
 from nvc.loading import load_network
 from nvc.tensors import pixels_to_tensor
 from nvc.registry import ModelEntry, get_model_entry
@@ -115,12 +116,23 @@ def code_latent_groups(network: GainedHyperprior, z_hat: torch.Tensor, y_shape: 
     return symbols, indices, means
 
 
-@torch.no_grad()
-def analyse_tensor(model: LoadedModel, x: torch.Tensor, quality: int) -> LatentSymbols:
+def analyse_tensor(model: LoadedModel, x: torch.Tensor, quality: int, refinement: Refinement | None = None,
+                   size: tuple[int, int] | None = None) -> LatentSymbols:
     """The symbols the encoder codes for a (1, 3, H, W) network input (sides multiples of
-    the model's stride) at a 1-based quality."""
+    the model's stride) at a 1-based quality; with a ``refinement``, of the latents refined
+    for the image in the input's top-left ``size`` (default: all of it)."""
     model.entry.check_quality(quality)
-    y, z = model.network.analyse(x, torch.tensor([quality - 1]))
+    if refinement is not None and refinement.steps:
+        y, z = refine_latents(model.network, x, size or tuple(x.shape[2:]), quality, refinement)
+    else:
+        with torch.no_grad():
+            y, z = model.network.analyse(x, torch.tensor([quality - 1]))
+    return latent_symbols(model, y, z)
+
+
+@torch.no_grad()
+def latent_symbols(model: LoadedModel, y: torch.Tensor, z: torch.Tensor) -> LatentSymbols:
+    """The symbols that code the gained latent y and the hyper-latent z."""
     z_symbols = hyper_latent_symbols(z, model.table)
     z_hat = hyper_latent_values(z_symbols, model.table, z.shape[1:])
 
@@ -137,9 +149,10 @@ def analyse_pixels(model: LoadedModel, pixels: np.ndarray, quality: int) -> Late
     return analyse_tensor(model, pixels_to_tensor(pixels, GainedHyperprior.downsampling), quality)
 
 
-def latent_chunks(model: LoadedModel, x: torch.Tensor, quality: int) -> list[Chunk]:
+def latent_chunks(model: LoadedModel, x: torch.Tensor, quality: int, refinement: Refinement | None = None,
+                  size: tuple[int, int] | None = None) -> list[Chunk]:
     """The ZLAT and YLAT chunks that code a (1, 3, H, W) network input (see ``analyse_tensor``)."""
-    symbols = analyse_tensor(model, x, quality)
+    symbols = analyse_tensor(model, x, quality, refinement, size)
     y_encoder = GaussianStreamEncoder()
     for group in model.network.coding_groups(*symbols.y.shape[2:]):  # the order the decoder reads
         where = group_positions(group, *symbols.y.shape[2:]).numpy()

@@ -21,6 +21,7 @@ several groups whose parameters depend on the groups decoded before them, and ov
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -29,6 +30,9 @@ from torch import nn
 from nvc.anchors import checkerboard
 from nvc.compressai_compat import GDN, EntropyBottleneck, GaussianConditional, quantize_ste
 from nvc.image.config import HyperpriorConfig
+
+
+Rounding = Callable[[torch.Tensor], torch.Tensor]  # a differentiable proxy of round (``nvc.image.refine``)
 
 
 @dataclass(frozen=True)
@@ -130,11 +134,22 @@ class GainedHyperprior(nn.Module):
         scales, means = hyper.chunk(2, dim=1)
         return scales[:, group.start : group.stop], means[:, group.start : group.stop]
 
-    def latent_training(self, y: torch.Tensor, hyper: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Training path of y (fp32): straight-through y_hat and noisy likelihoods."""
+    def latent_training(self, y: torch.Tensor, hyper: torch.Tensor,
+                        rounding: Rounding | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Differentiable path of y (fp32): y_hat and its likelihoods. Training (no ``rounding``):
+        straight-through y_hat and the likelihoods of y plus uniform noise; refinement of one
+        image's latents: y_hat = rounding(y - means) + means and the likelihoods of y_hat."""
         scales, means = hyper.chunk(2, dim=1)
-        _, likelihoods = self.gaussian_conditional(y, scales, means=means)
-        return quantize_ste(y - means) + means, likelihoods
+        y_hat = (rounding or quantize_ste)(y - means) + means
+        return y_hat, self.latent_likelihoods(y, y_hat, scales, means, rounding is None)
+
+    def latent_likelihoods(self, y: torch.Tensor, y_hat: torch.Tensor, scales: torch.Tensor,
+                           means: torch.Tensor, noisy: bool) -> torch.Tensor:
+        """The Gaussian likelihoods of y plus uniform noise (``noisy``, training) or of y_hat."""
+        conditional = self.gaussian_conditional
+        if noisy:
+            return conditional(y, scales, means=means)[1]
+        return conditional.likelihood_lower_bound(conditional._likelihood(y_hat, scales, means))
 
     def synthesise(self, y_hat: torch.Tensor, quality: torch.Tensor) -> torch.Tensor:
         """Quantized gained latent back to an image (unclamped)."""

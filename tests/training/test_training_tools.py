@@ -34,3 +34,14 @@ def test_benchmark_prints_the_median_step(tmp_path, capsys):
     benchmark(["--config", "training/configs/smoke.toml", "--data-dir", str(folder), "--steps", "2", "--images", "4"])
     line = capsys.readouterr().out
     assert line.startswith("smoke (hyperprior, batch 2, crop 64") and "median step" in line and "steps/s" in line
+
+
+def test_set_overrides_take_toml_values_and_bare_words():
+    from training.__main__ import parse_setting
+
+    assert parse_setting('optimizer="soap"') == ("optimizer", "soap")
+    assert parse_setting("optimizer=soap") == ("optimizer", "soap")
+    assert parse_setting("validate_every=250") == ("validate_every", 250)
+    assert parse_setting("learning_rate = 5e-5") == ("learning_rate", 5e-5)
+    with pytest.raises(SystemExit, match="KEY=VALUE"):
+        parse_setting("validate_every")

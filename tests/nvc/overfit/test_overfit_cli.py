@@ -31,15 +31,6 @@ def test_compress_info_decompress(tmp_path, overfit_image, tiny_effort):
     assert np.asarray(Image.open(restored)).shape == overfit_image.shape
 
 
-def test_effort_is_refused_by_models_that_do_not_search(tmp_path, overfit_image, tiny_model):
-    source = tmp_path / "in.png"
-    Image.fromarray(overfit_image).save(source)
-    result = run("compress", str(source), str(tmp_path / "x.nvc"), "--model", tiny_model, "--effort", "slow")
-    assert result.exit_code == 1
-    assert "has no effort 'slow'" in result.stderr
-    assert not (tmp_path / "x.nvc").exists()
-
-
 def test_unknown_effort_is_a_usage_error(tmp_path, overfit_image):
     source = tmp_path / "in.png"
     Image.fromarray(overfit_image).save(source)

@@ -177,3 +177,14 @@ def test_decoding_a_vq_stream_loads_no_hyperprior_code(vq_model, image, tmp_path
     shape, modules = run.stdout.splitlines()
     assert shape == str(image.shape)
     assert modules.split() == ["nvc.image", "nvc.image.chunks", "nvc.image.config"]
+
+
+def test_effort_is_refused_by_models_that_do_not_search(tmp_path, vq_model, image):
+    from PIL import Image
+
+    source = tmp_path / "in.png"
+    Image.fromarray(image).save(source)
+    result = CliRunner().invoke(main, ["compress", str(source), str(tmp_path / "x.nvc"), "--model", vq_model, "-q", "2", "--effort", "slow"])
+    assert result.exit_code == 1
+    assert "has no effort 'slow'" in result.stderr
+    assert not (tmp_path / "x.nvc").exists()
