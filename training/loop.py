@@ -154,6 +154,13 @@ def stop_requests() -> Iterator[list[bool]]:
             signal.signal(sig, handler)
 
 
+def log_validation(trainer: Trainer, echo) -> None:
+    """Validate now and append the rows, at the current step, to validation_log.csv."""
+    for row in trainer.validate():
+        append_csv(trainer.run_dir / "validation_log.csv", {"step": trainer.step, **row})
+        echo(f"  validation q{row['quality']}: bpp {row['bpp']:.4f} psnr {row['psnr']:.2f}")
+
+
 def run_training(trainer: Trainer, minutes: float | None, echo=print) -> None:
     """Train until ``total_steps``, the time budget or SIGTERM/SIGINT, checkpointing and
     logging as it goes (on the main rank; all ranks stop at the same step)."""
@@ -163,6 +170,8 @@ def run_training(trainer: Trainer, minutes: float | None, echo=print) -> None:
 
 def _train(trainer: Trainer, minutes: float | None, stop: list[bool], echo) -> None:
     config, ranks = trainer.config, trainer.ranks
+    if ranks.is_main and trainer.step == 0:
+        log_validation(trainer, echo)  # the weights the run starts from, before the time budget starts
     deadline = time.monotonic() + minutes * 60 if minutes else math.inf
     window: list[dict] = []
     last = time.monotonic()
@@ -186,9 +195,7 @@ def _train(trainer: Trainer, minutes: float | None, stop: list[bool], echo) -> N
             echo(f"step {trainer.step} {scalars} ({trainer.seconds:.0f}s)")
             window = []
         if trainer.step % config.validate_every == 0:
-            for row in trainer.validate():
-                append_csv(trainer.run_dir / "validation_log.csv", {"step": trainer.step, **row})
-                echo(f"  validation q{row['quality']}: bpp {row['bpp']:.4f} psnr {row['psnr']:.2f}")
+            log_validation(trainer, echo)
         if trainer.step % config.checkpoint_every == 0:
             trainer.save_checkpoint()
     if ranks.is_main:

@@ -44,7 +44,8 @@ def test_steps_log_checkpoint_and_resume_exactly(data_dir, tmp_path):
     assert trainer.step == 4 and (run_dir / CHECKPOINT_NAME).exists()
     log = (run_dir / "train_log.csv").read_text().splitlines()
     assert log[0].startswith("step,seconds,lr,loss,bpp,mse") and len(log) == 5
-    assert len((run_dir / "validation_log.csv").read_text().splitlines()) == 1 + 2 * 8
+    validation = (run_dir / "validation_log.csv").read_text().splitlines()
+    assert len(validation) == 1 + 3 * 8 and validation[1].startswith("0,1,")  # the start, then every validate_every
 
     # Resuming at step 4 and training to 6 equals training to 6 without a break.
     straight = Trainer(smoke_config(data_dir, total_steps=6), tmp_path / "straight", torch.device("cpu"))

@@ -45,3 +45,21 @@ def test_set_overrides_take_toml_values_and_bare_words():
     assert parse_setting("learning_rate = 5e-5") == ("learning_rate", 5e-5)
     with pytest.raises(SystemExit, match="KEY=VALUE"):
         parse_setting("validate_every")
+
+
+def test_compare_gives_each_validation_its_bd_rate_against_the_start(tmp_path, capsys):
+    from training.compare import main as compare, run_validations
+
+    run = tmp_path / "run"
+    run.mkdir()
+    rates = [0.1, 0.2, 0.4, 0.8]
+    rows = ["step,quality,bpp,psnr"]
+    for step, factor in ((0, 1.0), (50, 0.9)):  # at step 50 the same PSNR for 10% fewer bits
+        rows += [f"{step},{q + 1},{rate * factor},{28 + 3 * q}" for q, rate in enumerate(rates)]
+    (run / "validation_log.csv").write_text("\n".join(rows) + "\n")
+    (run / "train_log.csv").write_text("step,seconds,lr,loss\n50,120.0,1e-4,1.0\n")
+    start, later = run_validations(run)
+    assert (start.step, start.seconds, later.step, later.seconds) == (0, 0.0, 50, 120.0)
+    assert abs(start.bd_rate) < 1e-9 and abs(later.bd_rate + 10) < 0.01
+    compare([str(run), "--out", str(tmp_path / "out")])
+    assert "-10.00" in capsys.readouterr().out and (tmp_path / "out" / "bd_rate.png").exists()
