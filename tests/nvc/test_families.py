@@ -57,8 +57,13 @@ def test_importing_nvc_registers_every_owners_chunk_types_once():
 
 
 def test_a_family_without_efforts_refuses_one_naming_the_model(tiny_model, photo_like):
+    class NoEfforts(type(family_for(get_model_entry(tiny_model)))):
+        efforts = ()
+
     with pytest.raises(CodecError, match=r"model 'test-tiny' has no effort 'slow' \(efforts: none\)"):
-        encode_pixels(photo_like, 4, tiny_model, options=EncodeOptions(effort="slow"))
+        NoEfforts().check_options(get_model_entry(tiny_model), EncodeOptions(effort="slow"))
+    with pytest.raises(CodecError, match=r"model 'test-tiny' has no effort 'turbo' \(efforts: fast, normal, slow\)"):
+        encode_pixels(photo_like, 4, tiny_model, options=EncodeOptions(effort="turbo"))
     assert encode_pixels(photo_like, 4, tiny_model, options=EncodeOptions()) == nvc.encode(photo_like, 4, tiny_model)
 
 
