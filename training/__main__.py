@@ -53,10 +53,12 @@ def main(argv: list[str] | None = None) -> None:
     if trainer.resume():
         echo(f"resumed {run_dir} at step {trainer.step}")
     elif args.init_from:
-        from nvc.weights import load_state_dict
+        from training.respace import initial_state
 
-        missing = trainer.load_weights(load_state_dict(args.init_from))
-        echo(f"initialised from {args.init_from}" + (f" ({len(missing)} new tensors)" if missing else ""))
+        state, moved = initial_state(args.init_from, trainer.model)
+        missing = trainer.load_weights(state)
+        echo(f"initialised from {args.init_from}" + (f" ({len(missing)} new tensors)" if missing else "")
+             + (", gain tables moved to this config's lambdas" if moved else ""))
     data = ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in trainer.data_record.items())
     echo(f"data: {data}; device {trainer.device}, {ranks.world_size} rank(s)")
     run_training(trainer, args.minutes, echo)

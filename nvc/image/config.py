@@ -20,6 +20,13 @@ class HyperpriorConfig:
     quality_levels: int = 8
     lowest_lambda: float = 0.0018  # rate-distortion weight of quality 1 (MSE on 0..255 scale)
     highest_lambda: float = 0.0932  # rate-distortion weight of the top quality
+    # One weight per quality, ascending, in place of the log-spaced range above (chosen so that
+    # the rates are evenly spaced in log-rate); empty: the range.
+    lambdas: tuple[float, ...] = ()
+
+    def __post_init__(self):
+        if self.lambdas and (len(self.lambdas) != self.quality_levels or list(self.lambdas) != sorted(self.lambdas)):
+            raise ValueError(f"lambdas {self.lambdas} are not {self.quality_levels} ascending weights")
 
     def to_dict(self) -> dict:
         """Plain dict, for manifests and checkpoints."""
@@ -42,6 +49,7 @@ class CheckerboardConfig(HyperpriorConfig):
     transforms: str = "residual"  # "residual" bottleneck blocks, or the hyperprior's "gdn" (to warm-start from it)
 
     def __post_init__(self):
+        super().__post_init__()
         if sum(self.slices) != self.latent_channels:
             raise ValueError(f"slices {self.slices} do not add up to {self.latent_channels} channels")
         if self.transforms not in ("residual", "gdn"):

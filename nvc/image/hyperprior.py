@@ -54,7 +54,10 @@ def group_positions(group: LatentGroup, height: int, width: int) -> torch.Tensor
 
 
 def quality_lambdas(config: HyperpriorConfig) -> torch.Tensor:
-    """Log-spaced rate-distortion weights, one per quality level."""
+    """Rate-distortion weights, one per quality level: the config's own, or log-spaced over
+    its range."""
+    if config.lambdas:
+        return torch.tensor(config.lambdas)
     return torch.logspace(
         torch.log10(torch.tensor(config.lowest_lambda)),
         torch.log10(torch.tensor(config.highest_lambda)),

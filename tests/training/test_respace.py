@@ -1,0 +1,79 @@
+"""Moving a gained model's quality levels to new lambdas (training.respace) and explicit
+per-quality lambdas in the hyperprior config."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from nvc.image.config import HyperpriorConfig
+from nvc.image.hyperprior import quality_lambdas
+from nvc.weights import save_state_dict
+from training.__main__ import main
+from training.respace import initial_state, respace_gains, trained_lambdas
+
+OLD = torch.tensor([0.001, 0.002, 0.004, 0.008])
+NEW = torch.tensor([0.0005, 0.0015, 0.004, 0.016, 0.02])
+
+
+def test_rows_at_the_old_lambdas_are_kept_and_between_them_interpolated():
+    table = torch.randn(4, 6)
+    torch.testing.assert_close(respace_gains(table, OLD, OLD), table)
+    middle = respace_gains(table, OLD, torch.tensor([0.001 * 2**0.5]))
+    torch.testing.assert_close(middle[0], (table[0] + table[1]) / 2)
+
+
+def test_gains_linear_in_log_lambda_stay_on_their_lines_beyond_the_old_range():
+    slope, offset = torch.randn(6), torch.randn(6)
+    table = OLD.log()[:, None] * slope + offset
+    torch.testing.assert_close(respace_gains(table, OLD, NEW), NEW.log()[:, None] * slope + offset)
+
+
+def test_explicit_lambdas_replace_the_range_and_must_ascend_one_per_quality():
+    config = HyperpriorConfig(quality_levels=4, lambdas=(0.001, 0.002, 0.004, 0.008))
+    torch.testing.assert_close(quality_lambdas(config), OLD)
+    torch.testing.assert_close(quality_lambdas(HyperpriorConfig(quality_levels=2, lowest_lambda=0.01, highest_lambda=0.04)),
+                               torch.tensor([0.01, 0.04]))
+    for lambdas in [(0.001, 0.002), (0.008, 0.004, 0.002, 0.001)]:
+        with pytest.raises(ValueError, match="are not 4 ascending weights"):
+            HyperpriorConfig(quality_levels=4, lambdas=lambdas)
+
+
+def write_weights(tmp_path, config: HyperpriorConfig):
+    """Weights of a fresh network of ``config`` with the manifest training.export writes beside them."""
+    path = tmp_path / "weights.safetensors"
+    save_state_dict(config.build().state_dict(), path, half=False)
+    path.with_suffix(".json").write_text(json.dumps({"config": {"model": config.to_dict()}}))
+    return path
+
+
+def test_initial_state_moves_the_gain_tables_only_when_the_lambdas_differ(tmp_path):
+    trained = HyperpriorConfig(channels=8, latent_channels=8, quality_levels=4, lambdas=tuple(OLD.tolist()))
+    path = write_weights(tmp_path, trained)
+    torch.testing.assert_close(trained_lambdas(path), OLD)
+    same, moved = initial_state(path, trained.build())
+    assert not moved
+    wider = replace(trained, quality_levels=5, lambdas=tuple(NEW.tolist()))
+    state, moved = initial_state(path, wider.build())
+    assert moved and state["log_gain"].shape == (5, 8)
+    torch.testing.assert_close(state["log_gain"], respace_gains(same["log_gain"], OLD, NEW))
+    torch.testing.assert_close(state["g_a.0.weight"], same["g_a.0.weight"])
+    path.with_suffix(".json").unlink()
+    assert trained_lambdas(path) is None and initial_state(path, wider.build())[1] is False
+
+
+def test_init_from_weights_of_other_lambdas_says_it_moved_the_gains(tmp_path, capsys):
+    images = tmp_path / "train"
+    images.mkdir()
+    for index in range(4):
+        Image.fromarray(np.full((64, 64, 3), 40 * index, np.uint8)).save(images / f"img{index}.png")
+    smoke = HyperpriorConfig(channels=16, latent_channels=24)
+    path = write_weights(tmp_path, replace(smoke, lowest_lambda=0.001))
+    main(["--config", "training/configs/smoke.toml", "--data-dir", str(images), "--run-dir", str(tmp_path / "run"),
+          "--init-from", str(path), "--total-steps", "1"])
+    assert "gain tables moved to this config's lambdas" in capsys.readouterr().out
