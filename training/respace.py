@@ -6,10 +6,16 @@ starts far better from rows placed where the new lambdas fall on the old ones th
 old rows: the log-gains are close to linear in log-lambda (gained models, Cui et al. 2021),
 so each new row is interpolated between the two old rows around it, or, outside the old
 range, continued from the end row along each channel's least-squares slope.
+
+``python -m training --init-from`` applies this when the weights' manifest names other
+lambdas than the config; ``python -m training.respace WEIGHTS --config TOML --out DEST``
+writes moved weights without training (e.g. the inter model, to keep its qualities on the
+intra model's lambdas until it is retrained).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -17,7 +23,8 @@ import torch
 
 from nvc.image.config import HyperpriorConfig
 from nvc.image.hyperprior import quality_lambdas
-from nvc.weights import load_state_dict
+from nvc.weights import load_state_dict, save_state_dict
+from training.config import load_config
 
 GAIN_TABLES = ("log_gain", "log_inverse_gain")
 
@@ -64,3 +71,29 @@ def initial_state(weights: str | Path, model: torch.nn.Module) -> tuple[dict[str
         return state, False
     return {name: respace_gains(tensor, trained, lambdas) if name in GAIN_TABLES else tensor
             for name, tensor in state.items()}, True
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Write weights with their gain tables moved to a config's lambdas, and their manifest."""
+    parser = argparse.ArgumentParser(prog="python -m training.respace", description=main.__doc__)
+    parser.add_argument("weights", type=Path, help="shipped weights (.safetensors) with their .json manifest")
+    parser.add_argument("--config", required=True, help="training config whose model lambdas to move to")
+    parser.add_argument("--out", required=True, type=Path, help="destination without suffix")
+    args = parser.parse_args(argv)
+    model = load_config(args.config).model
+    state, moved = initial_state(args.weights, model.build())
+    if not moved:
+        raise SystemExit(f"{args.weights}: no gain tables to move (no manifest, or already at the config's lambdas)")
+    manifest = json.loads(args.weights.with_suffix(".json").read_text())
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    digest = save_state_dict(state, args.out.with_suffix(".safetensors"))
+    manifest.update(weights=args.out.with_suffix(".safetensors").name, sha256=digest.hex(),
+                    command=f"{manifest.get('command', '')}; then python -m training.respace {args.weights} "
+                            f"--config {args.config} (gain tables moved, no training)")
+    manifest["config"]["model"] = model.to_dict()
+    args.out.with_suffix(".json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"wrote {args.out}.safetensors  sha256 {digest.hex()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -16,6 +16,7 @@ from nvc.image.hyperprior import quality_lambdas
 from nvc.weights import save_state_dict
 from training.__main__ import main
 from training.respace import initial_state, respace_gains, trained_lambdas
+from training.respace import main as respace_main
 
 OLD = torch.tensor([0.001, 0.002, 0.004, 0.008])
 NEW = torch.tensor([0.0005, 0.0015, 0.004, 0.016, 0.02])
@@ -77,3 +78,17 @@ def test_init_from_weights_of_other_lambdas_says_it_moved_the_gains(tmp_path, ca
     main(["--config", "training/configs/smoke.toml", "--data-dir", str(images), "--run-dir", str(tmp_path / "run"),
           "--init-from", str(path), "--total-steps", "1"])
     assert "gain tables moved to this config's lambdas" in capsys.readouterr().out
+
+
+def test_respace_command_writes_moved_weights_and_a_manifest_naming_the_new_lambdas(tmp_path, capsys):
+    smoke = HyperpriorConfig(channels=16, latent_channels=24)
+    path = write_weights(tmp_path, replace(smoke, lowest_lambda=0.001))
+    respace_main([str(path), "--config", "training/configs/smoke.toml", "--out", str(tmp_path / "out" / "moved")])
+    digest = capsys.readouterr().out.split("sha256 ")[1].strip()
+    manifest = json.loads((tmp_path / "out" / "moved.json").read_text())
+    assert manifest["sha256"] == digest and "training.respace" in manifest["command"]
+    torch.testing.assert_close(trained_lambdas(tmp_path / "out" / "moved.safetensors"), quality_lambdas(smoke))
+    assert initial_state(tmp_path / "out" / "moved.safetensors", smoke.build())[1] is False
+    with pytest.raises(SystemExit, match="no gain tables to move"):
+        respace_main([str(tmp_path / "out" / "moved.safetensors"), "--config", "training/configs/smoke.toml",
+                      "--out", str(tmp_path / "again")])
