@@ -91,7 +91,7 @@ def load_banks(config, run_dir: Path, device: torch.device) -> tuple[ImageBank, 
         split = cached_residuals(config.data_dir, config.validation_every_nth_image, run_dir / "residuals.pt",
                                  config.max_images)
         record = {"folder": str(config.data_dir), "clips": split["clips"], "training_residuals": len(split["train"]),
-                  "validation_residuals": len(split["validation"])}
+                  "validation_residuals": len(split["validation"]), "reference_model": split["key"]["reference"]}
         return ImageBank(split["train"], device, 1.0), ImageBank(split["validation"], device, 1.0), record
     if config.data != "images":
         raise ValueError(f"unknown training data kind '{config.data}' (images or video_residuals)")

@@ -1,7 +1,7 @@
 """Training data for the inter (P-frame) model: motion-compensated residuals of real clips.
 
 For every pair of consecutive frames of every clip in a folder, the earlier frame is coded
-and decoded with the shipped intra model at a random quality (as the codec's reference
+and decoded with the default intra model at a random quality (as the codec's reference
 would be), the later frame is predicted from it with the codec's own block motion
 (``nvc.video.inter_codec.motion_prediction``), and the offset residual is kept: exactly what
 ``nvc.video.inter_codec`` hands the inter model. Every ``every_nth`` clip is held out for
@@ -17,12 +17,19 @@ import numpy as np
 import torch
 
 from nvc.coding import decode_stream, encode_pixels
+from nvc.registry import DEFAULT_MODEL, get_model_entry
 from nvc.video.inter_codec import motion_prediction, offset_residual
 from nvc.tensors import pixels_to_tensor
 from training.data import list_files
 
 VIDEO_SUFFIXES = {".mkv", ".mp4", ".webm", ".y4m", ".mov", ".avi"}
-REFERENCE_MODEL = "hyperprior"
+
+
+def reference_model() -> str:
+    """The intra model the references are coded with, as "name version": the default model,
+    which codes the intra frames of ``nvc compress`` for video."""
+    entry = get_model_entry(DEFAULT_MODEL)
+    return f"{entry.name} {entry.version}"
 
 
 def clip_frames(path: Path) -> list[np.ndarray]:
@@ -34,7 +41,7 @@ def clip_frames(path: Path) -> list[np.ndarray]:
 def coded_reference(pixels: np.ndarray, generator: torch.Generator) -> np.ndarray:
     """``pixels`` after a round trip through the intra model at a random quality."""
     quality = int(torch.randint(1, 9, (1,), generator=generator))
-    return decode_stream(encode_pixels(pixels, quality, REFERENCE_MODEL)).pixels
+    return decode_stream(encode_pixels(pixels, quality, DEFAULT_MODEL)).pixels
 
 
 def clip_residuals(frames: list[np.ndarray], generator: torch.Generator) -> list[torch.Tensor]:
@@ -60,8 +67,9 @@ def build_residuals(folder: str | Path, every_nth: int, seed: int = 0, max_clips
 
 
 def cached_residuals(folder: str | Path, every_nth: int, cache: Path, max_clips: int = 0) -> dict:
-    """``build_residuals``, read from ``cache`` when it was built for the same folder."""
-    key = {"folder": str(folder), "every_nth": every_nth, "max_clips": max_clips}
+    """``build_residuals``, read from ``cache`` when it was built for the same folder and
+    reference model."""
+    key = {"folder": str(folder), "every_nth": every_nth, "max_clips": max_clips, "reference": reference_model()}
     if cache.exists():
         stored = torch.load(cache, weights_only=False)
         if stored.get("key") == key:
