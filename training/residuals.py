@@ -25,7 +25,7 @@ from training.data import list_files
 VIDEO_SUFFIXES = {".mkv", ".mp4", ".webm", ".y4m", ".mov", ".avi"}
 
 
-def reference_model() -> str:
+def reference_model_id() -> str:
     """The intra model the references are coded with, as "name version": the default model,
     which codes the intra frames of ``nvc compress`` for video."""
     entry = get_model_entry(DEFAULT_MODEL)
@@ -40,7 +40,8 @@ def clip_frames(path: Path) -> list[np.ndarray]:
 
 def coded_reference(pixels: np.ndarray, generator: torch.Generator) -> np.ndarray:
     """``pixels`` after a round trip through the intra model at a random quality."""
-    quality = int(torch.randint(1, 9, (1,), generator=generator))
+    qualities = get_model_entry(DEFAULT_MODEL).qualities
+    quality = qualities[int(torch.randint(len(qualities), (1,), generator=generator))]
     return decode_stream(encode_pixels(pixels, quality, DEFAULT_MODEL)).pixels
 
 
@@ -69,7 +70,7 @@ def build_residuals(folder: str | Path, every_nth: int, seed: int = 0, max_clips
 def cached_residuals(folder: str | Path, every_nth: int, cache: Path, max_clips: int = 0) -> dict:
     """``build_residuals``, read from ``cache`` when it was built for the same folder and
     reference model."""
-    key = {"folder": str(folder), "every_nth": every_nth, "max_clips": max_clips, "reference": reference_model()}
+    key = {"folder": str(folder), "every_nth": every_nth, "max_clips": max_clips, "reference": reference_model_id()}
     if cache.exists():
         stored = torch.load(cache, weights_only=False)
         if stored.get("key") == key:

@@ -30,11 +30,13 @@ GAIN_TABLES = ("log_gain", "log_inverse_gain")
 
 
 def respace_gains(table: torch.Tensor, old_lambdas: torch.Tensor, new_lambdas: torch.Tensor) -> torch.Tensor:
-    """The (levels, channels) log-gain ``table`` learned at ``old_lambdas`` (ascending), moved
-    to ``new_lambdas``: piecewise linear in log-lambda inside the old range, each channel's
-    least-squares line beyond it."""
+    """The (levels, channels) log-gain ``table`` learned at ``old_lambdas`` (strictly
+    ascending), moved to ``new_lambdas``: piecewise linear in log-lambda inside the old range;
+    beyond it, continued from the end row along each channel's least-squares slope."""
     x, x_new = old_lambdas.double().log(), new_lambdas.double().log()
     rows = table.double()
+    if len(x) == 1:  # one level: no slope to follow
+        return rows[0].expand(len(x_new), -1).to(table.dtype)
     centred = x - x.mean()
     slope = (centred[:, None] * (rows - rows.mean(0))).sum(0) / (centred**2).sum()
     upper = torch.searchsorted(x, x_new).clamp(1, len(x) - 1)
@@ -55,8 +57,7 @@ def trained_lambdas(weights: str | Path) -> torch.Tensor | None:
         return None
     model = json.loads(manifest.read_text())["config"]["model"]
     keys = ("quality_levels", "lowest_lambda", "highest_lambda", "lambdas")
-    return quality_lambdas(HyperpriorConfig(**{key: tuple(model[key]) if key == "lambdas" else model[key]
-                                               for key in keys if key in model}))
+    return quality_lambdas(HyperpriorConfig(**{key: model[key] for key in keys if key in model}))
 
 
 def initial_state(weights: str | Path, model: torch.nn.Module) -> tuple[dict[str, torch.Tensor], bool]:
@@ -67,6 +68,9 @@ def initial_state(weights: str | Path, model: torch.nn.Module) -> tuple[dict[str
     if trained is None or lambdas is None or "log_gain" not in state:
         return state, False
     lambdas = lambdas.cpu()
+    if len(trained) != len(state["log_gain"]):
+        raise ValueError(f"{weights}: the manifest names {len(trained)} qualities, the weights have "
+                         f"{len(state['log_gain'])}")
     if trained.shape == lambdas.shape and torch.allclose(trained, lambdas):
         return state, False
     return {name: respace_gains(tensor, trained, lambdas) if name in GAIN_TABLES else tensor
@@ -80,19 +84,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config", required=True, help="training config whose model lambdas to move to")
     parser.add_argument("--out", required=True, type=Path, help="destination without suffix")
     args = parser.parse_args(argv)
-    model = load_config(args.config).model
-    state, moved = initial_state(args.weights, model.build())
+    config = load_config(args.config)
+    network = config.model.build()
+    state, moved = initial_state(args.weights, network)
     if not moved:
         raise SystemExit(f"{args.weights}: no gain tables to move (no manifest, or already at the config's lambdas)")
     manifest = json.loads(args.weights.with_suffix(".json").read_text())
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    digest = save_state_dict(state, args.out.with_suffix(".safetensors"))
-    manifest.update(weights=args.out.with_suffix(".safetensors").name, sha256=digest.hex(),
+    if manifest["config"].get("architecture") != config.architecture:
+        raise SystemExit(f"{args.weights}: a {manifest['config'].get('architecture')} model, the config is {config.architecture}")
+    network.load_state_dict(state)  # every tensor, of the config's shapes
+    weights, manifest_path = Path(f"{args.out}.safetensors"), Path(f"{args.out}.json")
+    weights.parent.mkdir(parents=True, exist_ok=True)
+    digest = save_state_dict(state, weights)
+    manifest.update(weights=weights.name, sha256=digest.hex(),
                     command=f"{manifest.get('command', '')}; then python -m training.respace {args.weights} "
                             f"--config {args.config} (gain tables moved, no training)")
-    manifest["config"]["model"] = model.to_dict()
-    args.out.with_suffix(".json").write_text(json.dumps(manifest, indent=2) + "\n")
-    print(f"wrote {args.out}.safetensors  sha256 {digest.hex()}")
+    manifest["config"]["model"] = config.model.to_dict()
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"wrote {weights}  sha256 {digest.hex()}")
 
 
 if __name__ == "__main__":

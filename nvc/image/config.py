@@ -25,8 +25,11 @@ class HyperpriorConfig:
     lambdas: tuple[float, ...] = ()
 
     def __post_init__(self):
-        if self.lambdas and (len(self.lambdas) != self.quality_levels or list(self.lambdas) != sorted(self.lambdas)):
-            raise ValueError(f"lambdas {self.lambdas} are not {self.quality_levels} ascending weights")
+        lambdas = tuple(float(value) for value in self.lambdas)
+        ascending = all(low < high for low, high in zip(lambdas, lambdas[1:]))
+        if lambdas and (len(lambdas) != self.quality_levels or lambdas[0] <= 0 or not ascending):
+            raise ValueError(f"lambdas {self.lambdas} are not {self.quality_levels} positive, strictly ascending weights")
+        object.__setattr__(self, "lambdas", lambdas)  # a list from JSON or TOML, ints: stored as floats in a tuple
 
     def to_dict(self) -> dict:
         """Plain dict, for manifests and checkpoints."""

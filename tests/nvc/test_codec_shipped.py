@@ -1,6 +1,7 @@
 """The shipped models: their weights load offline, match the registry and code images and video."""
 
 import io
+import json
 from fractions import Fraction
 
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 from PIL import Image
 
 import nvc
+from nvc.architectures import architecture_config
 from nvc.image.codec import load_model
 from nvc.registry import DEFAULT_MODEL, WEIGHTS_DIR, get_model_entry, model_entries
 from nvc.video.codec import PREDICTED, VideoParameters, decode_frames, encode_video, read_video
@@ -27,6 +29,16 @@ def test_shipped_weights_match_the_registry(name):
     assert entry.weights.exists()
     assert file_digest(entry.weights) == entry.digest
     assert load_model(name).network.config == entry.config
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_manifests_name_the_registry_config(name):
+    """The manifest beside the weights records what they were trained as, lambdas included
+    (the encoder's refinement and ``--init-from`` read them): it must be the registry's."""
+    entry = get_model_entry(name)
+    manifest = json.loads(entry.weights.with_suffix(".json").read_text())
+    assert manifest["sha256"] == entry.sha256
+    assert architecture_config(manifest["config"]["architecture"], manifest["config"]["model"]) == entry.config
 
 
 def test_shipped_p_frames_of_a_panning_shot_are_cheap_and_faithful():

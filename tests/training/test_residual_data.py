@@ -53,7 +53,7 @@ def test_residuals_are_cached(clip_dir, tmp_path, monkeypatch):
     monkeypatch.setattr(residuals, "build_residuals", lambda *a, **k: pytest.fail("rebuilt despite the cache"))
     again = residuals.cached_residuals(clip_dir, 2, cache)
     assert torch.equal(first["train"][0], again["train"][0])
-    monkeypatch.setattr(residuals, "reference_model", lambda: "checkerboard 9.9")
+    monkeypatch.setattr(residuals, "reference_model_id", lambda: "checkerboard 9.9")
     monkeypatch.setattr(residuals, "build_residuals", lambda *a, **k: {"train": [], "validation": [], "clips": 0})
     assert residuals.cached_residuals(clip_dir, 2, cache)["clips"] == 0  # another reference model: built again
 
