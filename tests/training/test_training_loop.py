@@ -193,3 +193,9 @@ def test_checkerboard_continuation_configs_build_the_shipped_model(name):
     shapes = [{key: value for key, value in config.to_dict().items() if key not in lambdas}
               for config in (load_config(f"training/configs/{name}").model, get_model_entry("checkerboard").config)]
     assert shapes[0] == shapes[1]
+
+
+def test_the_inter_config_trains_at_the_intra_models_lambdas():
+    """Intra and P-frames of one quality must share a lambda."""
+    intra = load_config("training/configs/checkerboard_gdn_256.toml").model
+    assert load_config("training/configs/inter.toml").model.lambdas == intra.lambdas != ()
