@@ -190,9 +190,10 @@ def test_checkerboard_continuation_configs_build_the_shipped_model(name):
     """Both configs continue the shipped weights with --init-from, so their model must be it,
     but for the lambdas (--init-from moves the gain tables to the config's)."""
     lambdas = ("lambdas", "lowest_lambda", "highest_lambda")
-    shapes = [{key: value for key, value in config.to_dict().items() if key not in lambdas}
-              for config in (load_config(f"training/configs/{name}").model, get_model_entry("checkerboard").config)]
-    assert shapes[0] == shapes[1]
+    configured, shipped = [{key: value for key, value in config.to_dict().items() if key not in lambdas}
+                           for config in (load_config(f"training/configs/{name}").model,
+                                          get_model_entry("checkerboard").config)]
+    assert configured == shipped
 
 
 def test_the_inter_config_trains_at_the_intra_models_lambdas():
