@@ -85,7 +85,8 @@ def main() -> None:
 @main.command()
 @click.option("--images", type=click.Path(path_type=Path), help="image folder (default: Kodak, downloaded if absent)")
 @click.option("--codecs", default="all", show_default=True,
-              help="comma-separated codec names, or 'all' (every codec but nvc models that fit each image, e.g. nvc-overfit)")
+              help="comma-separated codec names, or 'all' (every codec but nvc models that fit each image, e.g. "
+                   "nvc-overfit); nvc-MODEL@EFFORT for an effort, nvc-MODEL@refineN for N steps of latent refinement")
 @click.option("--limit", type=click.IntRange(min=1), help="only the first N images")
 @click.option("--settings", "setting_lists", multiple=True, metavar="CODEC=S1,S2,...",
               help="run only these settings (qualities) of a codec; repeatable")

@@ -32,8 +32,9 @@ def encode(image: np.ndarray | Image.Image, quality: int = DEFAULT_QUALITY, mode
     A PIL image is first turned upright by its EXIF orientation; its EXIF data (orientation
     removed) and ICC profile are kept in the stream (``read_metadata``) unless ``strip``.
     Of a multi-frame image (animation, pages), the current frame is coded.
-    ``effort`` ("fast", "normal", "slow") applies to models whose encoder searches (the
-    overfitted family); ``progress`` is told the fraction done while such an encoder runs,
+    ``effort`` ("fast", "normal", "slow") applies to models whose encoder searches: how long
+    the overfitted family fits, how many steps the hyperprior family refines its latents;
+    ``progress`` is told the fraction done while such an encoder runs,
     or while the tiles of a big image are coded (docs/FORMAT.md, section 7e).
     """
     image = upright(image)

@@ -7,12 +7,14 @@ import pytest
 import torch
 from PIL import ExifTags, Image, ImageCms
 
-from nvc.image.config import HyperpriorConfig
+from nvc import registry
+from nvc.image.config import CheckerboardConfig, HyperpriorConfig
 from nvc.image.hyperprior import GainedHyperprior
 from nvc.registry import IMAGE, ModelEntry, register_model
 from nvc.weights import save_state_dict
 
 TINY_MODEL = "test-tiny"
+CONTEXT_CONFIG = CheckerboardConfig(channels=8, latent_channels=12, slices=(2, 2, 8), context_channels=8)
 
 
 @pytest.fixture(scope="session")
@@ -87,3 +89,20 @@ def camera_exif():
         return exif.tobytes()
 
     return build
+
+
+def amplify(network) -> None:
+    """Latents large enough to give varied symbols, and context corrections that matter."""
+    network.g_a[-1].weight.mul_(100.0)
+    network.g_a[-1].bias.mul_(100.0)
+    for net in network.parameter_nets:
+        net[-1].weight.normal_(0.0, 0.5)
+    network.h_s[-1].bias.view(2, -1)[0].fill_(2.0)  # scales of a few quantization steps
+
+
+@pytest.fixture(scope="session")
+def context_model(register_network) -> str:
+    """A tiny registered context model whose latents and context corrections are large
+    enough to matter (and whose latents refinement can improve)."""
+    yield register_network("test-context", CONTEXT_CONFIG, 2, amplify, "test context model")
+    registry._MODELS.pop("test-context", None)

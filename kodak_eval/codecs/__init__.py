@@ -16,6 +16,7 @@ CLASSIC_CODECS: dict[str, type[Codec]] = {
 }
 NVC_PREFIX = "nvc-"
 EFFORT_SEPARATOR = "@"  # nvc-checkerboard@slow: the model at an effort other than its default
+REFINE_PREFIX = "refine"  # nvc-checkerboard@refine50: 50 steps of latent refinement
 
 
 def codec_names() -> list[str]:
@@ -29,15 +30,19 @@ def codec_names() -> list[str]:
 
 
 def get_codec(name: str) -> Codec:
-    """A codec by name: a classic codec, ``nvc-<model>`` or ``nvc-<model>@<effort>``; EvalError when unknown."""
+    """A codec by name: a classic codec, ``nvc-<model>``, ``nvc-<model>@<effort>`` or
+    ``nvc-<model>@refine<steps>`` (hyperprior family); EvalError when unknown."""
     if name in CLASSIC_CODECS:
         return CLASSIC_CODECS[name]()
     if name.startswith(NVC_PREFIX):
-        from kodak_eval.codecs.nvc_codec import NvcCodec
+        from kodak_eval.codecs.nvc_codec import NvcCodec, NvcRefinementCodec
         from nvc.errors import CodecError
 
         model, _, effort = name[len(NVC_PREFIX):].partition(EFFORT_SEPARATOR)
+        steps = effort.removeprefix(REFINE_PREFIX)
         try:
+            if effort.startswith(REFINE_PREFIX) and steps.isdigit():
+                return NvcRefinementCodec(model, int(steps))
             return NvcCodec(model, effort or None)
         except CodecError as error:
             raise EvalError(str(error)) from error

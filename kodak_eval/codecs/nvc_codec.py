@@ -1,13 +1,18 @@
-"""nvc itself as a codec under evaluation, through its public library API."""
+"""nvc itself as a codec under evaluation: through its public library API, or (for
+BD-rate against refinement steps) a hyperprior-family model with a given number of steps."""
 
 from __future__ import annotations
 
 import numpy as np
 
 import nvc
+from bitstream import write_container
 from kodak_eval.codecs.base import Codec
+from kodak_eval.errors import EvalError
+from nvc.coding import image_header
 from nvc.families import family_for
 from nvc.family import EncodeOptions
+from nvc.image.family import HyperpriorFamily
 from nvc.registry import image_model_entry
 
 
@@ -48,3 +53,31 @@ class NvcCodec(Codec):
     def decode(self, data: bytes, height: int, width: int) -> np.ndarray:
         """nvc.decode."""
         return nvc.decode(data)
+
+
+class NvcRefinementCodec(NvcCodec):
+    """A hyperprior-family model with ``steps`` of encoder-side latent refinement, the
+    schedule of the efforts (``nvc.image.refine.refinement``) at any step count: the stream
+    ``nvc.encode`` would write at an effort with that many steps."""
+
+    def __init__(self, model: str, steps: int):
+        super().__init__(model)
+        if not isinstance(family_for(self._entry), HyperpriorFamily):
+            raise EvalError(f"nvc-{model}: refinement steps are for the checkerboard and hyperprior models")
+        from nvc.image.refine import refinement
+
+        self.refinement = refinement(steps)
+        self.name, self.label = f"{self.name}@refine{steps}", f"{self.label} @refine{steps}"
+
+    def _identity(self, quality: int | None) -> str:
+        return f"{self.name}; weights sha256 {self._entry.sha256}; latent refinement {self.refinement}"
+
+    def encode(self, rgb: np.ndarray, setting: int) -> bytes:
+        """The image's latent chunks, refined, in a container (no metadata)."""
+        from nvc.image.codec import latent_chunks, load_model
+        from nvc.image.hyperprior import GainedHyperprior
+        from nvc.tensors import pixels_to_tensor
+
+        x = pixels_to_tensor(rgb, GainedHyperprior.downsampling)
+        chunks = latent_chunks(load_model(self.model), x, setting, self.refinement, rgb.shape[:2])
+        return write_container(image_header(rgb, setting, self.model), chunks)

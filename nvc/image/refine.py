@@ -25,6 +25,7 @@ import torch
 from nvc.image.hyperprior import GainedHyperprior, Rounding
 
 EDGE = 1e-6  # keeps atanh finite at the ends of [0, 1]
+SEED = 0  # of SGA's random rounding: the same image and settings give the same stream
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,23 @@ class Refinement:
         return self.start_temperature * (self.end_temperature / self.start_temperature) ** progress
 
 
-EFFORTS = {"fast": Refinement(0), "normal": Refinement(25), "slow": Refinement(100)}  # "fast": the analysis alone
+def refinement(steps: int) -> Refinement:
+    """The efforts' refinement schedule, run for ``steps`` steps (0: the analysis alone)."""
+    return Refinement(steps)
+
+
+EFFORTS = {"fast": refinement(0), "normal": refinement(25), "slow": refinement(100)}
 DEFAULT_EFFORT = "fast"
 
 
-def sga_round(x: torch.Tensor, temperature: float) -> torch.Tensor:
+def sga_round(x: torch.Tensor, temperature: float, generator: torch.Generator | None = None) -> torch.Tensor:
     """A random soft choice between floor(x) and ceil(x): the nearer one is likelier, and as
-    the temperature falls the choice becomes hard and the nearer one certain (SGA)."""
+    the temperature falls the choice becomes hard and the nearer one certain (SGA); the
+    randomness from ``generator`` (default: torch's global one)."""
     floor = torch.floor(x)
     up = x - floor
     logits = torch.stack([-torch.atanh(up.clamp(max=1 - EDGE)), -torch.atanh((1 - up).clamp(max=1 - EDGE))], dim=-1)
-    uniform = torch.rand_like(logits).clamp(EDGE, 1 - EDGE)
+    uniform = torch.rand(logits.shape, generator=generator, dtype=logits.dtype).clamp(EDGE, 1 - EDGE)
     gumbel = -torch.log(-torch.log(uniform))
     weights = torch.softmax((logits / temperature + gumbel) / temperature, dim=-1)
     return floor + weights[..., 1]
@@ -85,18 +92,20 @@ def refine_latents(network: GainedHyperprior, x: torch.Tensor, size: tuple[int, 
                    refinement: Refinement) -> tuple[torch.Tensor, torch.Tensor]:
     """The refined (y, z) of the network input x (1, 3, H', W'; the image is its top-left
     ``size``, the rest padding) at a 1-based quality; the analysis's own (y, z) when refining
-    does not lower the hard-rounded loss. The network's weights are not changed."""
+    does not lower the hard-rounded loss. The network's weights are not changed, and the
+    result depends on the inputs alone (SGA draws from its own seeded generator)."""
     level = torch.tensor([quality - 1])
     target = x[..., : size[0], : size[1]]
     with torch.no_grad():
         start_y, start_z = network.analyse(x, level)
     y, z = start_y.clone().requires_grad_(), start_z.clone().requires_grad_()
     optimizer = torch.optim.Adam([y, z], lr=refinement.learning_rate)
+    generator = torch.Generator().manual_seed(SEED)
     trainable = [p.requires_grad for p in network.parameters()]
     network.requires_grad_(False)
     try:
         for step in range(refinement.steps):
-            rounding = partial(sga_round, temperature=refinement.temperature(step))
+            rounding = partial(sga_round, temperature=refinement.temperature(step), generator=generator)
             loss = rate_distortion_loss(network, target, y, z, level, rounding)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

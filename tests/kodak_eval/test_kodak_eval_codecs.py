@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -81,3 +83,26 @@ def test_effort_is_part_of_an_nvc_codec_name_and_cache_identity():
     assert "nvc-overfit" not in codec_names()  # a fit of minutes per image is asked for by name, not in 'all'
     with pytest.raises(EvalError, match="extreme"):
         get_codec("nvc-overfit@extreme")
+
+
+def test_refinement_codec_writes_the_stream_of_the_effort_with_as_many_steps(context_model, textured_image,
+                                                                              monkeypatch):
+    import nvc
+    from nvc.image import refine
+
+    shipped = refine.refinement  # a faster schedule, for the tiny model's few steps
+    monkeypatch.setattr(refine, "refinement", lambda steps: replace(shipped(steps), learning_rate=0.05))
+    monkeypatch.setitem(refine.EFFORTS, "normal", refine.refinement(20))
+    codec = get_codec(f"nvc-{context_model}@refine20")
+    assert codec.name == f"nvc-{context_model}@refine20" and codec.settings == tuple(range(1, 9))
+    assert codec.identity != get_codec(f"nvc-{context_model}@refine21").identity
+    image = textured_image[:70, :100]
+    data = codec.encode(image, 4)
+    assert data == nvc.encode(image, 4, context_model, effort="normal", strip=True)
+    assert data != get_codec(f"nvc-{context_model}@refine0").encode(image, 4)
+    assert codec.decode(data, 70, 100).shape == image.shape
+
+
+def test_refinement_steps_are_only_for_the_hyperprior_family():
+    with pytest.raises(EvalError, match="refinement steps are for"):
+        get_codec("nvc-overfit@refine10")
