@@ -37,8 +37,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--init-from", help="start from these weights (.safetensors) if not resuming")
     parser.add_argument("--total-steps", type=int, help="override the schedule length (e.g. to end a run sooner)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
-                        help="override a top-level config key with a TOML value (optimizer=\"soap\", "
-                             "validate_every=250); repeatable")
+                        help="override a config key with a TOML value (optimizer=\"soap\", validate_every=250; "
+                             "model.lambdas=[] for a key of a table); repeatable")
     args = parser.parse_args(argv)
     overrides = dict(parse_setting(item) for item in args.settings)
     if args.data_dir:

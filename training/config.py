@@ -63,8 +63,14 @@ def config_from_dict(values: dict) -> TrainConfig:
 
 
 def load_config(path: str | Path, overrides: dict | None = None) -> TrainConfig:
-    """Read a TOML config file; its keys override the defaults, then ``overrides`` apply."""
+    """Read a TOML config file; its keys override the defaults, then ``overrides`` apply (a
+    dotted key such as ``model.lambdas`` sets a key of a table)."""
     with open(path, "rb") as handle:
         values = tomllib.load(handle)
-    values.update(overrides or {})
+    for key, value in (overrides or {}).items():
+        *tables, name = key.split(".")
+        table = values
+        for part in tables:
+            table = table.setdefault(part, {})
+        table[name] = value
     return config_from_dict(values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 import socket
 from pathlib import Path
 
@@ -200,3 +201,14 @@ def test_the_inter_config_trains_at_the_intra_models_lambdas():
     """Intra and P-frames of one quality must share a lambda."""
     intra = load_config("training/configs/checkerboard_gdn_256.toml").model
     assert load_config("training/configs/inter.toml").model.lambdas == intra.lambdas != ()
+
+
+def test_a_dotted_override_sets_a_key_of_the_model_table():
+    """``--set model.lambdas=[]`` trains the inter config at the shipped intra model's
+    lambdas; the rest of the table stays as the file has it."""
+    inter = load_config("training/configs/inter.toml")
+    default = load_config("training/configs/inter.toml", {"model.lambdas": []})
+    assert default.model.lambdas == () != inter.model.lambdas
+    assert default.model == replace(inter.model, lambdas=())
+    with pytest.raises(ValueError, match="unknown"):
+        load_config("training/configs/inter.toml", {"model.lamdbas": []})
