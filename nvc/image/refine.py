@@ -16,6 +16,7 @@ the starting guess, so refinement never makes an image's estimated loss worse.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from functools import partial
@@ -34,9 +35,9 @@ class Refinement:
     temperature, falling geometrically from ``start_temperature`` to ``end_temperature``."""
 
     steps: int
-    learning_rate: float = 0.01
-    start_temperature: float = 0.5
-    end_temperature: float = 0.05
+    learning_rate: float = 0.015
+    start_temperature: float = 1.0
+    end_temperature: float = 0.2
 
     def temperature(self, step: int) -> float:
         """The SGA temperature at ``step`` (0-based)."""
@@ -92,30 +93,27 @@ def refine_latents(network: GainedHyperprior, x: torch.Tensor, size: tuple[int, 
                    refinement: Refinement) -> tuple[torch.Tensor, torch.Tensor]:
     """The refined (y, z) of the network input x (1, 3, H', W'; the image is its top-left
     ``size``, the rest padding) at a 1-based quality; the analysis's own (y, z) when refining
-    does not lower the hard-rounded loss. The network's weights are not changed, and the
-    result depends on the inputs alone (SGA draws from its own seeded generator)."""
+    does not lower the hard-rounded loss. The network is not changed, and the result depends
+    on the inputs alone (SGA draws from its own seeded generator)."""
     level = torch.tensor([quality - 1])
     target = x[..., : size[0], : size[1]]
     with torch.no_grad():
         start_y, start_z = network.analyse(x, level)
-    y, z = start_y.clone().requires_grad_(), start_z.clone().requires_grad_()
+    # A frozen copy in channels_last: its convolutions run about a fifth faster on CPU. The
+    # coding itself (the caller's) stays on the shared network, as the decoder computes it.
+    frozen = copy.deepcopy(network).requires_grad_(False).to(memory_format=torch.channels_last)
+    y, z = (start.contiguous(memory_format=torch.channels_last).requires_grad_() for start in (start_y, start_z))
     optimizer = torch.optim.Adam([y, z], lr=refinement.learning_rate)
     generator = torch.Generator().manual_seed(SEED)
-    trainable = [p.requires_grad for p in network.parameters()]
-    network.requires_grad_(False)
-    try:
-        for step in range(refinement.steps):
-            rounding = partial(sga_round, temperature=refinement.temperature(step), generator=generator)
-            loss = rate_distortion_loss(network, target, y, z, level, rounding)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-        with torch.no_grad():
-            start_loss = rate_distortion_loss(network, target, start_y, start_z, level, hard_round)
-            refined_loss = rate_distortion_loss(network, target, y, z, level, hard_round)
-    finally:
-        for parameter, flag in zip(network.parameters(), trainable):
-            parameter.requires_grad_(flag)
+    for step in range(refinement.steps):
+        rounding = partial(sga_round, temperature=refinement.temperature(step), generator=generator)
+        loss = rate_distortion_loss(frozen, target, y, z, level, rounding)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+    with torch.no_grad():
+        start_loss = rate_distortion_loss(frozen, target, start_y, start_z, level, hard_round)
+        refined_loss = rate_distortion_loss(frozen, target, y, z, level, hard_round)
     if not math.isfinite(refined_loss.item()) or refined_loss >= start_loss:
         return start_y, start_z
-    return y.detach(), z.detach()
+    return y.detach().contiguous(), z.detach().contiguous()

@@ -43,7 +43,10 @@ def test_the_refinement_path_rounds_as_the_coder_does(context_model, image):
 
 
 def test_refinement_lowers_the_coded_loss_and_leaves_the_weights(context_model, image):
+    """The shared network keeps its weights, gradients, trainable flags and memory format
+    (refinement runs on a channels_last copy), and the latents come back contiguous."""
     model = load_model(context_model)
+    trainable = [p.requires_grad for p in model.network.parameters()]
     x = pixels_to_tensor(image, 64)
     target, level = x[..., :70, :100], torch.tensor([3])
     weights = {name: p.clone() for name, p in model.network.state_dict().items()}
@@ -54,6 +57,8 @@ def test_refinement_lowers_the_coded_loss_and_leaves_the_weights(context_model, 
     assert refined < 0.98 * start, (refined, start)
     assert all(torch.equal(p, weights[name]) for name, p in model.network.state_dict().items())
     assert all(p.grad is None for p in model.network.parameters())
+    assert [p.requires_grad for p in model.network.parameters()] == trainable
+    assert all(p.is_contiguous() for p in model.network.parameters()) and y.is_contiguous() and z.is_contiguous()
 
 
 def test_efforts_code_streams_that_decode_and_default_to_no_refinement(context_model, image, monkeypatch):
