@@ -146,10 +146,10 @@ DEFAULT_MODEL = "checkerboard"  # the best measured RD; its rates, PSNRs and tim
 register_model(
     ModelEntry(
         name="inter",
-        version="1.0",
+        version="1.1",
         family="hyperprior",
         weights=WEIGHTS_DIR / "inter.safetensors",
-        sha256="e3e6d359b16c84ba94c027221c66f3641f2d01a032080c80e226e80906a69697",  # printed by training/export.py
+        sha256="0f597ebac2f4b8049ccd1ed31a3d0da27b79e077eff6b27ec028136b06c763fb",  # printed by training/export.py
         config=HyperpriorConfig(),
         description="P-frame residual model: gained mean-scale hyperprior trained on motion-compensated residuals",
         role=INTER,
