@@ -72,5 +72,7 @@ def load_config(path: str | Path, overrides: dict | None = None) -> TrainConfig:
         table = values
         for part in tables:
             table = table.setdefault(part, {})
+            if not isinstance(table, dict):
+                raise ValueError(f"cannot set '{key}': '{part}' is not a table of the training config")
         table[name] = value
     return config_from_dict(values)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -212,3 +212,5 @@ def test_a_dotted_override_sets_a_key_of_the_model_table():
     assert default.model == replace(inter.model, lambdas=())
     with pytest.raises(ValueError, match="unknown"):
         load_config("training/configs/inter.toml", {"model.lamdbas": []})
+    with pytest.raises(ValueError, match="'name' is not a table"):
+        load_config("training/configs/inter.toml", {"name.x": 1})
