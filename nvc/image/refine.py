@@ -72,10 +72,11 @@ def hard_round(x: torch.Tensor) -> torch.Tensor:
     return torch.round(x)
 
 
-def rate_distortion_loss(network: GainedHyperprior, target: torch.Tensor, y: torch.Tensor, z: torch.Tensor,
-                         quality: torch.Tensor, rounding: Rounding) -> torch.Tensor:
-    """``bits / pixels + lambda * 255^2 * MSE`` of latents y and z (rounded by ``rounding``),
-    the MSE over the (1, 3, H, W) image ``target`` (the top-left of the synthesis)."""
+def rate_and_distortion(network: GainedHyperprior, target: torch.Tensor, y: torch.Tensor, z: torch.Tensor,
+                        quality: torch.Tensor, rounding: Rounding) -> tuple[torch.Tensor, torch.Tensor]:
+    """(bits per pixel, MSE on the 0..1 scale) of latents y and z (rounded by ``rounding``):
+    the entropy model's bits, and the MSE over the (1, 3, H, W) image ``target`` (the
+    top-left of the synthesis)."""
     bottleneck = network.entropy_bottleneck
     medians = bottleneck._get_medians().reshape(1, -1, 1, 1)
     z_hat = rounding(z - medians) + medians
@@ -86,7 +87,14 @@ def rate_distortion_loss(network: GainedHyperprior, target: torch.Tensor, y: tor
     bits = -(y_likelihoods.log2().sum() + z_likelihoods.log2().sum())
     height, width = target.shape[2:]
     mse = (x_hat[..., :height, :width] - target).pow(2).mean()
-    return bits / (height * width) + network.lambdas[quality[0]] * 255.0**2 * mse
+    return bits / (height * width), mse
+
+
+def rate_distortion_loss(network: GainedHyperprior, target: torch.Tensor, y: torch.Tensor, z: torch.Tensor,
+                         quality: torch.Tensor, rounding: Rounding) -> torch.Tensor:
+    """``bits / pixels + lambda * 255^2 * MSE`` of latents y and z (``rate_and_distortion``)."""
+    rate, mse = rate_and_distortion(network, target, y, z, quality, rounding)
+    return rate + network.lambdas[quality[0]] * 255.0**2 * mse
 
 
 def refine_latents(network: GainedHyperprior, x: torch.Tensor, size: tuple[int, int], quality: int,

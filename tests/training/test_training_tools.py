@@ -63,3 +63,21 @@ def test_compare_gives_each_validation_its_bd_rate_against_the_start(tmp_path, c
     assert abs(start.bd_rate) < 1e-9 and abs(later.bd_rate + 10) < 0.01
     compare([str(run), "--out", str(tmp_path / "out")])
     assert "-10.00" in capsys.readouterr().out and (tmp_path / "out" / "bd_rate.png").exists()
+
+
+def test_refine_schedule_crops_held_out_images_and_prints_bd_rates(tmp_path, capsys, textured_image):
+    from training.refine_schedule import centred_crop, main as refine_schedule
+
+    folder = tmp_path / "train"
+    folder.mkdir()
+    tall = np.tile(textured_image, (4, 4, 1))[:400, :300]
+    Image.fromarray(tall).save(folder / "a.png")
+    Image.fromarray(tall.transpose(1, 0, 2).copy()).save(folder / "b.png")
+    assert centred_crop(folder / "a.png").shape == (384, 256, 3)
+    assert centred_crop(folder / "b.png").shape == (256, 384, 3)
+    refine_schedule(["--steps", "2", "--images", "1", "--data-dir", str(folder)])
+    line = capsys.readouterr().out
+    assert line.startswith("Refinement(steps=2, learning_rate=0.015") and "BD-rate vs the analysis" in line
+    assert np.isfinite(float(line.split("analysis ")[1].split("%")[0]))
+    with pytest.raises(SystemExit):
+        refine_schedule(["--steps", "2", "--data-dir", str(tmp_path / "missing")])
