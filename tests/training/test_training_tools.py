@@ -81,3 +81,7 @@ def test_refine_schedule_crops_held_out_images_and_prints_bd_rates(tmp_path, cap
     assert np.isfinite(float(line.split("analysis ")[1].split("%")[0]))
     with pytest.raises(SystemExit):
         refine_schedule(["--steps", "2", "--data-dir", str(tmp_path / "missing")])
+    Image.fromarray(textured_image).save(folder / "0.png")  # now the held-out one: too small
+    with pytest.raises(SystemExit):
+        refine_schedule(["--steps", "2", "--data-dir", str(folder)])
+    assert "smaller than the 384x256 crop" in capsys.readouterr().err
